@@ -17,7 +17,8 @@ export const errorCodes = {
   INSTANCE_UNKNOWN: { status: 401, message: 'unknown instance id {instanceId}' },
   INSTANCE_WRONG_SERVICE: {
     status: 401,
-    message: 'instance id {instanceId} is a {actual} instance; this endpoint needs a {expected} instance',
+    message:
+      'instance id {instanceId} is a {actual} instance; this endpoint needs a {expected} instance',
   },
   BEARER_AMBIGUOUS: {
     status: 401,
@@ -38,7 +39,10 @@ export const errorCodes = {
 
   // Request shape (4xx).
   ROUTE_NOT_FOUND: { status: 404, message: 'no route for {method} {path}' },
-  METHOD_NOT_ALLOWED: { status: 405, message: '{method} is not allowed on {path}; allowed: {allowed}' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: '{method} is not allowed on {path}; allowed: {allowed}',
+  },
   BODY_TOO_LARGE: { status: 413, message: 'request body exceeds the limit of {limit} bytes' },
   BODY_DECODED_TOO_LARGE: {
     status: 413,
@@ -72,7 +76,10 @@ export const errorCodes = {
 
   // Upstreams (5xx): the backend, not the caller, failed.
   UPSTREAM_UNAVAILABLE: { status: 502, message: '{service} backend unreachable: {reason}' },
-  UPSTREAM_TIMEOUT: { status: 504, message: '{service} backend did not answer within {timeoutMs} ms' },
+  UPSTREAM_TIMEOUT: {
+    status: 504,
+    message: '{service} backend did not answer within {timeoutMs} ms',
+  },
   SERVICE_NOT_CONFIGURED: {
     status: 503,
     message: 'region {region} has no {service} backend configured',

@@ -1,0 +1,442 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AccessPolicy } from '../model/access-policy.js';
+import type { Org } from '../model/org.js';
+import { services, type Service } from '../model/service.js';
+import type { Stack } from '../model/stack.js';
+import type { Token } from '../model/token.js';
+import { ChangeFeed } from './change-feed.js';
+import { sqliteMigrations } from './sqlite-migrations.js';
+import * as rows from './sqlite-rows.js';
+import {
+  maxNumericId,
+  NameTakenError,
+  type NewPolicy,
+  type NewStack,
+  type NewToken,
+  type PolicyFilter,
+  type PolicyPatch,
+  type StackPatch,
+  type Store,
+  type StoreChange,
+  type TokenFilter,
+  type TokenPatch,
+  type TokenUsage,
+} from './store.js';
+
+type Db = Database.Database;
+
+/**
+ * The embedded store: one SQLite file in WAL mode (design §5). better-sqlite3 is synchronous;
+ * the async interface exists so that the PostgreSQL store can share it.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Db;
+  readonly #changes = new ChangeFeed();
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+
+    this.#db = new Database(path);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.pragma('busy_timeout = 5000');
+  }
+
+  async migrate(): Promise<void> {
+    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+    const done = this.#db
+      .prepare('SELECT version FROM schema_migrations')
+      .pluck()
+      .all() as number[];
+
+    sqliteMigrations.forEach((sql, index) => {
+      if (done.includes(index + 1)) return;
+
+      this.#db.transaction(() => {
+        this.#db.exec(sql);
+        this.#db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(index + 1);
+      })();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+
+  onChange(listener: (change: StoreChange) => void): void {
+    this.#changes.subscribe(listener);
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const value = this.#db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key);
+    return value as string | undefined;
+  }
+
+  async putSetting(key: string, value: string): Promise<void> {
+    this.#db
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+
+  // Orgs
+
+  async createOrg(slug: string, name: string): Promise<Org> {
+    const id = this.#nextId();
+    this.#db
+      .prepare('INSERT INTO orgs (id, slug, name, created_at) VALUES (?, ?, ?, ?)')
+      .run(id, slug, name, new Date().toISOString());
+
+    this.#changes.emit({ kind: 'org', id: String(id) });
+    return (await this.getOrg(id)) as Org;
+  }
+
+  async getOrg(idOrSlug: string | number): Promise<Org | undefined> {
+    const row = this.#db
+      .prepare('SELECT * FROM orgs WHERE id = ? OR slug = ?')
+      .get(numericOrNull(idOrSlug), String(idOrSlug)) as rows.OrgRow | undefined;
+
+    return row && rows.orgFromRow(row);
+  }
+
+  async listOrgs(): Promise<Org[]> {
+    const all = this.#db.prepare('SELECT * FROM orgs ORDER BY id').all() as rows.OrgRow[];
+    return all.map(rows.orgFromRow);
+  }
+
+  // Stacks
+
+  async createStack(stack: NewStack): Promise<Stack> {
+    const id = this.#db.transaction(() => this.#insertStack(stack))();
+
+    this.#changes.emit({ kind: 'stack', id: String(id) });
+    return (await this.getStack(id)) as Stack;
+  }
+
+  #insertStack(stack: NewStack): number {
+    const id = this.#nextId();
+    const instanceIds = Object.fromEntries(services.map((service) => [service, this.#nextId()]));
+    const tenants = Object.fromEntries(
+      services.map((service) => [service, String(instanceIds[service])]),
+    );
+
+    this.#guardUnique(
+      () =>
+        this.#db
+          .prepare(
+            `INSERT INTO stacks (id, org_id, slug, name, region, description, url, labels,
+             delete_protection, status, tenants, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+          )
+          .run(
+            id,
+            stack.orgId,
+            stack.slug,
+            stack.name,
+            stack.region,
+            stack.description,
+            stack.url,
+            JSON.stringify(stack.labels),
+            stack.deleteProtection ? 1 : 0,
+            JSON.stringify(tenants),
+            new Date().toISOString(),
+          ),
+      'stack',
+      stack.slug,
+    );
+
+    const insert = this.#db.prepare(
+      'INSERT INTO stack_instances (instance_id, stack_id, service) VALUES (?, ?, ?)',
+    );
+    for (const service of services) insert.run(instanceIds[service], id, service);
+
+    return id;
+  }
+
+  async getStack(idOrSlug: string | number): Promise<Stack | undefined> {
+    const row = this.#db
+      .prepare('SELECT * FROM stacks WHERE id = ? OR slug = ?')
+      .get(numericOrNull(idOrSlug), String(idOrSlug)) as rows.StackRow | undefined;
+
+    return row && this.#stackFromRow(row);
+  }
+
+  async findStackByInstance(
+    instanceId: number,
+  ): Promise<{ stack: Stack; service: Service } | undefined> {
+    const hit = this.#db
+      .prepare('SELECT stack_id, service FROM stack_instances WHERE instance_id = ?')
+      .get(instanceId) as { stack_id: number; service: Service } | undefined;
+    if (!hit) return undefined;
+
+    const stack = await this.getStack(hit.stack_id);
+    return stack && { stack, service: hit.service };
+  }
+
+  async listStacks(orgId: number): Promise<Stack[]> {
+    const all = this.#db
+      .prepare('SELECT * FROM stacks WHERE org_id = ? ORDER BY id')
+      .all(orgId) as rows.StackRow[];
+    return all.map((row) => this.#stackFromRow(row));
+  }
+
+  async updateStack(id: number, patch: StackPatch): Promise<Stack | undefined> {
+    const current = await this.getStack(id);
+    if (!current) return undefined;
+
+    const next = { ...current, ...definedOnly(patch) };
+    this.#db
+      .prepare(
+        `UPDATE stacks SET name = ?, description = ?, url = ?, labels = ?, delete_protection = ?,
+           updated_at = ? WHERE id = ?`,
+      )
+      .run(
+        next.name,
+        next.description,
+        next.url,
+        JSON.stringify(next.labels),
+        next.deleteProtection ? 1 : 0,
+        new Date().toISOString(),
+        id,
+      );
+
+    this.#changes.emit({ kind: 'stack', id: String(id) });
+    return this.getStack(id);
+  }
+
+  async deleteStack(id: number): Promise<boolean> {
+    const result = this.#db.prepare('DELETE FROM stacks WHERE id = ?').run(id);
+
+    this.#changes.emit({ kind: 'stack', id: String(id) });
+    return result.changes > 0;
+  }
+
+  #stackFromRow(row: rows.StackRow): Stack {
+    const instances = this.#db
+      .prepare('SELECT instance_id, service FROM stack_instances WHERE stack_id = ?')
+      .all(row.id) as { instance_id: number; service: Service }[];
+    const ids = Object.fromEntries(instances.map((it) => [it.service, it.instance_id]));
+
+    return rows.stackFromRow(row, ids as Record<Service, number>);
+  }
+
+  // Access policies
+
+  async createPolicy(policy: NewPolicy): Promise<AccessPolicy> {
+    this.#guardUnique(
+      () =>
+        this.#db
+          .prepare(
+            `INSERT INTO access_policies (id, org_id, region, name, display_name, scopes, realms,
+               conditions, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            policy.id,
+            policy.orgId,
+            policy.region,
+            policy.name,
+            policy.displayName,
+            JSON.stringify(policy.scopes),
+            JSON.stringify(policy.realms),
+            policy.conditions && JSON.stringify(policy.conditions),
+            policy.status,
+            new Date().toISOString(),
+          ),
+      'access policy',
+      policy.name,
+    );
+
+    this.#changes.emit({ kind: 'policy', id: policy.id });
+    return (await this.getPolicy(policy.id)) as AccessPolicy;
+  }
+
+  async getPolicy(id: string): Promise<AccessPolicy | undefined> {
+    const row = this.#db.prepare('SELECT * FROM access_policies WHERE id = ?').get(id) as
+      rows.PolicyRow | undefined;
+    return row && rows.policyFromRow(row);
+  }
+
+  async listPolicies(filter: PolicyFilter): Promise<AccessPolicy[]> {
+    const all = this.#db
+      .prepare(
+        'SELECT * FROM access_policies WHERE org_id = ? AND region = ? ORDER BY created_at, id',
+      )
+      .all(filter.orgId, filter.region) as rows.PolicyRow[];
+
+    return all.map(rows.policyFromRow).filter((policy) => policyMatches(policy, filter));
+  }
+
+  async updatePolicy(id: string, patch: PolicyPatch): Promise<AccessPolicy | undefined> {
+    const current = await this.getPolicy(id);
+    if (!current) return undefined;
+
+    const next = { ...current, ...definedOnly(patch) };
+    this.#db
+      .prepare(
+        `UPDATE access_policies SET display_name = ?, scopes = ?, realms = ?, conditions = ?,
+           status = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(
+        next.displayName,
+        JSON.stringify(next.scopes),
+        JSON.stringify(next.realms),
+        next.conditions && JSON.stringify(next.conditions),
+        next.status,
+        new Date().toISOString(),
+        id,
+      );
+
+    this.#changes.emit({ kind: 'policy', id });
+    return this.getPolicy(id);
+  }
+
+  async deletePolicy(id: string): Promise<boolean> {
+    // Tokens go with their policy (ON DELETE CASCADE): a deleted policy authorizes nothing.
+    const result = this.#db.prepare('DELETE FROM access_policies WHERE id = ?').run(id);
+
+    this.#changes.emit({ kind: 'policy', id });
+    return result.changes > 0;
+  }
+
+  // Tokens
+
+  async createToken(token: NewToken): Promise<Token> {
+    this.#guardUnique(
+      () =>
+        this.#db
+          .prepare(
+            `INSERT INTO tokens (id, org_id, access_policy_id, region, name, display_name,
+               secret_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            token.id,
+            token.orgId,
+            token.accessPolicyId,
+            token.region,
+            token.name,
+            token.displayName,
+            token.secretHash,
+            rows.toTime(token.expiresAt),
+            new Date().toISOString(),
+          ),
+      'token',
+      token.name,
+    );
+
+    this.#changes.emit({ kind: 'token', id: token.id });
+    return (await this.getToken(token.id)) as Token;
+  }
+
+  async getToken(id: string): Promise<Token | undefined> {
+    const row = this.#db.prepare('SELECT * FROM tokens WHERE id = ?').get(id) as
+      rows.TokenRow | undefined;
+    return row && rows.tokenFromRow(row);
+  }
+
+  async findTokenBySecretHash(secretHash: string): Promise<Token | undefined> {
+    const row = this.#db.prepare('SELECT * FROM tokens WHERE secret_hash = ?').get(secretHash) as
+      rows.TokenRow | undefined;
+
+    return row && rows.tokenFromRow(row);
+  }
+
+  async listTokens(filter: TokenFilter): Promise<Token[]> {
+    const all = this.#db
+      .prepare('SELECT * FROM tokens WHERE org_id = ? AND region = ? ORDER BY created_at, id')
+      .all(filter.orgId, filter.region) as rows.TokenRow[];
+
+    return all.map(rows.tokenFromRow).filter((token) => tokenMatches(token, filter));
+  }
+
+  async updateToken(id: string, patch: TokenPatch): Promise<Token | undefined> {
+    const current = await this.getToken(id);
+    if (!current) return undefined;
+
+    // definedOnly keeps an explicit `expiresAt: null`: it means "never expires".
+    const next = { ...current, ...definedOnly(patch) };
+    this.#db
+      .prepare('UPDATE tokens SET display_name = ?, expires_at = ?, updated_at = ? WHERE id = ?')
+      .run(next.displayName, rows.toTime(next.expiresAt), new Date().toISOString(), id);
+
+    this.#changes.emit({ kind: 'token', id });
+    return this.getToken(id);
+  }
+
+  async deleteToken(id: string): Promise<boolean> {
+    const result = this.#db.prepare('DELETE FROM tokens WHERE id = ?').run(id);
+
+    this.#changes.emit({ kind: 'token', id });
+    return result.changes > 0;
+  }
+
+  async recordUsage(usage: TokenUsage[]): Promise<void> {
+    const update = this.#db.prepare(
+      `UPDATE tokens SET first_used_at = COALESCE(first_used_at, ?),
+         last_used_at = MAX(COALESCE(last_used_at, ''), ?) WHERE id = ?`,
+    );
+
+    this.#db.transaction(() => {
+      for (const use of usage) {
+        update.run(use.firstUsedAt.toISOString(), use.lastUsedAt.toISOString(), use.tokenId);
+      }
+    })();
+  }
+
+  /** One sequence for every numeric id, so an instance id never equals another one. */
+  #nextId(): number {
+    const row = this.#db
+      .prepare(
+        `INSERT INTO sequences (name, next) VALUES ('ids', 2) ON CONFLICT(name)
+         DO UPDATE SET next = next + 1 RETURNING next - 1 AS id`,
+      )
+      .get() as { id: number };
+    if (row.id > maxNumericId) throw new Error('numeric id space (below 2^24) is exhausted');
+
+    return row.id;
+  }
+
+  #guardUnique(insert: () => unknown, kind: string, name: string): void {
+    try {
+      insert();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw new NameTakenError(kind, name);
+      throw error;
+    }
+  }
+}
+
+function numericOrNull(value: string | number): number | null {
+  const text = String(value);
+  return /^\d+$/.test(text) ? Number(text) : null;
+}
+
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(patch).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
+
+function policyMatches(policy: AccessPolicy, filter: PolicyFilter): boolean {
+  if (filter.name !== undefined && policy.name !== filter.name) return false;
+  if (filter.status !== undefined && policy.status !== filter.status) return false;
+  if (filter.realmType === undefined) return true;
+
+  return policy.realms.some(
+    (realm) =>
+      realm.type === filter.realmType &&
+      (filter.realmIdentifier === undefined || realm.identifier === filter.realmIdentifier),
+  );
+}
+
+function tokenMatches(token: Token, filter: TokenFilter): boolean {
+  if (filter.name !== undefined && token.name !== filter.name) return false;
+  if (filter.accessPolicyIds && !filter.accessPolicyIds.includes(token.accessPolicyId))
+    return false;
+  if (filter.includeExpired || token.expiresAt === null) return true;
+
+  return token.expiresAt > (filter.now ?? new Date());
+}
