@@ -1,0 +1,24 @@
+import type { DataAuthorizer, DataGrant } from '../auth/data-authorizer.js';
+import type { Service } from '../model/service.js';
+import type { RequestContext } from '../http/route.js';
+
+/** Authorizes a data-plane request and notes who it was for the request log (ids only). */
+export async function authorizeData(
+  authorizer: DataAuthorizer,
+  context: RequestContext,
+  service: Service,
+  scope: string,
+): Promise<DataGrant> {
+  const grant = await authorizer.authorize({
+    authorization: context.req.headers.authorization,
+    clientAddress: context.clientAddress,
+    service,
+    scope,
+    now: context.now,
+  });
+
+  context.facts.stack = grant.stack.slug;
+  context.facts.tokenId = grant.principal.token.id;
+  context.facts.policy = grant.principal.policy.policy.name;
+  return grant;
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage } from 'node:http';
+import { GatehouseError } from '../errors/gatehouse-error.js';
+import { readBody } from '../http/read-body.js';
+
+/** Parameters a client may use to widen a VictoriaMetrics query; never forwarded (design §3). */
+const forbiddenParams = ['extra_label', 'extra_filters', 'extra_filters[]', 'extra_label[]'];
+
+/**
+ * All parameters a Prometheus-API backend would read: the form body first, then the URL query,
+ * in the order Go's Request.ParseForm merges them (body values take precedence for single
+ * values; repeated values such as match[] are all used). Gatehouse forwards one merged copy,
+ * so the backend can never read a parameter Gatehouse did not check.
+ */
+export async function readParams(
+  req: IncomingMessage,
+  url: URL,
+  limit: number,
+): Promise<URLSearchParams> {
+  const merged = new URLSearchParams();
+  if (req.method === 'POST') appendAll(merged, await readForm(req, limit));
+
+  appendAll(merged, url.searchParams);
+  for (const name of forbiddenParams) merged.delete(name);
+
+  return merged;
+}
+
+async function readForm(req: IncomingMessage, limit: number): Promise<URLSearchParams> {
+  const body = await readBody(req, limit);
+  if (body.length === 0) return new URLSearchParams();
+
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw new GatehouseError('MEDIA_TYPE_UNSUPPORTED', {
+      received: type || '(none)',
+      expected: 'application/x-www-form-urlencoded',
+    });
+  }
+
+  return new URLSearchParams(body.toString('utf8'));
+}
+
+function appendAll(target: URLSearchParams, source: URLSearchParams): void {
+  for (const [name, value] of source) target.append(name, value);
+}
+
+/** Replaces every copy of a parameter with one value. */
+export function setOnly(params: URLSearchParams, name: string, value: string): void {
+  params.delete(name);
+  params.set(name, value);
+}
