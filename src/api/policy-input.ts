@@ -1,0 +1,142 @@
+import { isWellFormedScope } from '../auth/scope-catalogue.js';
+import { SubnetList } from '../auth/subnet-list.js';
+import type { PolicyConditions, PolicyStatus, Realm } from '../model/access-policy.js';
+import { parseSelector } from '../query/promql/parse-selector.js';
+import type { PolicyPatch } from '../store/store.js';
+import {
+  invalid,
+  preview,
+  readDisplayName,
+  readName,
+  readObject,
+  readStringList,
+} from './input-fields.js';
+
+export interface PolicyInput {
+  name: string;
+  displayName: string;
+  scopes: string[];
+  realms: Realm[];
+  conditions: PolicyConditions | null;
+  status: PolicyStatus;
+}
+
+/** POST /v1/accesspolicies: name, scopes and realms required (OpenAPI postAccessPolicies). */
+export function readPolicyCreate(body: Record<string, unknown>): PolicyInput {
+  const name = readName(body, 'name');
+
+  return {
+    name,
+    displayName: readDisplayName(body, name) as string,
+    scopes: readScopes(body.scopes),
+    realms: readRealms(body.realms),
+    conditions: body.conditions === undefined ? null : readConditions(body.conditions),
+    status: body.status === undefined ? 'active' : readStatus(body.status),
+  };
+}
+
+/** POST /v1/accesspolicies/<id>: fields present replace, absent stay; `name` is immutable. */
+export function readPolicyUpdate(body: Record<string, unknown>, currentName: string): PolicyPatch {
+  if (body.name !== undefined && body.name !== currentName)
+    throw invalid('name', 'the name of a policy cannot change');
+
+  return {
+    displayName: readDisplayName(body, body.displayName === '' ? currentName : undefined),
+    scopes: body.scopes === undefined ? undefined : readScopes(body.scopes),
+    realms: body.realms === undefined ? undefined : readRealms(body.realms),
+    conditions: body.conditions === undefined ? undefined : readConditions(body.conditions),
+    status: body.status === undefined ? undefined : readStatus(body.status),
+  };
+}
+
+function readScopes(value: unknown): string[] {
+  const scopes = readStringList(value, 'scopes');
+  if (scopes.length === 0) throw invalid('scopes', 'at least one scope is required');
+
+  const bad = scopes.find((scope) => !isWellFormedScope(scope));
+  if (bad !== undefined)
+    throw invalid(
+      'scopes',
+      `expected <service>:<permission> with exactly one ":", received ${preview(bad)}`,
+    );
+
+  return scopes;
+}
+
+function readRealms(value: unknown): Realm[] {
+  if (!Array.isArray(value) || value.length === 0)
+    throw invalid('realms', `expected a non-empty list, received ${preview(value)}`);
+
+  return value.map((item, index) => readRealm(item, `realms[${index}]`));
+}
+
+function readRealm(value: unknown, field: string): Realm {
+  const realm = readObject(value, field);
+  if (realm.type !== 'org' && realm.type !== 'stack') {
+    throw invalid(`${field}.type`, `expected org or stack, received ${preview(realm.type)}`);
+  }
+
+  const identifier =
+    typeof realm.identifier === 'number' ? String(realm.identifier) : realm.identifier;
+  if (typeof identifier !== 'string' || !/^\d+$/.test(identifier)) {
+    throw invalid(
+      `${field}.identifier`,
+      `expected the numeric id of the ${realm.type}, received ${preview(realm.identifier)}`,
+    );
+  }
+
+  return {
+    type: realm.type,
+    identifier,
+    labelPolicies: readLabelPolicies(realm.labelPolicies, `${field}.labelPolicies`),
+  };
+}
+
+function readLabelPolicies(value: unknown, field: string): Realm['labelPolicies'] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw invalid(field, `expected a list, received ${preview(value)}`);
+
+  return value.map((item, index) => {
+    const selector = readObject(item, `${field}[${index}]`).selector;
+    if (typeof selector !== 'string')
+      throw invalid(`${field}[${index}].selector`, 'expected a string');
+
+    checkSelector(selector, `${field}[${index}].selector`);
+    return { selector };
+  });
+}
+
+function checkSelector(selector: string, field: string): void {
+  try {
+    parseSelector(selector);
+  } catch (error) {
+    throw invalid(
+      field,
+      `${preview(selector)} is not a label selector such as {namespace="team-a"}: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** `null`, `{}` and `allowedSubnets: []` all clear the conditions (Cloud API notes). */
+function readConditions(value: unknown): PolicyConditions | null {
+  if (value === null) return null;
+
+  const subnets = readObject(value, 'conditions').allowedSubnets;
+  if (subnets === undefined || subnets === null) return null;
+
+  const list = readStringList(subnets, 'conditions.allowedSubnets');
+  list.forEach((cidr, index) => {
+    try {
+      SubnetList.check(cidr);
+    } catch (error) {
+      throw invalid(`conditions.allowedSubnets[${index}]`, (error as Error).message);
+    }
+  });
+
+  return list.length === 0 ? null : { allowedSubnets: list };
+}
+
+function readStatus(value: unknown): PolicyStatus {
+  if (value === 'active' || value === 'inactive') return value;
+  throw invalid('status', `expected active or inactive, received ${preview(value)}`);
+}
