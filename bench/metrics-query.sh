@@ -13,10 +13,16 @@ connections=${CONNECTIONS:-32}
 threads=${THREADS:-1}
 work=$(mktemp -d)
 pids=()
-cleanup() {
+cleanup() { # SIGTERM, up to 5 s to exit (a Prometheus agent can be slow), then SIGKILL
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 1
+  for _ in $(seq 1 25); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,7 +53,13 @@ node bin/gatehouse.js serve --config "$work/gatehouse.yaml" >"$work/gatehouse.lo
 pids+=($!)
 wait_http "http://127.0.0.1:$gh_internal/ready"
 admin=$(cat "$work/gatehouse-data/admin-token")
-call() { curl -fsS -X "$1" -H "authorization: Bearer $admin" -H 'content-type: application/json' "http://127.0.0.1:$gh_port$2" ${3:+-d "$3"}; }
+call() { # method path [json]: fails loudly with the API's own error message
+  local args=(-sS -X "$1" -H "authorization: Bearer $admin" -H 'content-type: application/json' -w '\n%{http_code}')
+  [ $# -ge 3 ] && args+=(--data-raw "$3")
+  local out; out=$(curl "${args[@]}" "http://127.0.0.1:$gh_port$2")
+  [ "${out##*$'\n'}" = 200 ] || { echo "API call $1 $2 failed: ${out%$'\n'*}" >&2; return 1; }
+  printf '%s\n' "${out%$'\n'*}"
+}
 stack_id=$(call POST /api/v1/stacks '{"name":"Bench","slug":"bench","region":"local","deleteProtection":false}' | json .id)
 user=$(call GET /api/instances/bench | json .hmInstancePromId)
 policy=$(call POST '/api/v1/accesspolicies?region=local' "{\"name\":\"bench\",\"scopes\":[\"metrics:read\"],\"realms\":[{\"type\":\"stack\",\"identifier\":\"$stack_id\",\"labelPolicies\":[{\"selector\":\"{namespace=\\\"team-a\\\"}\"},{\"selector\":\"{env=\\\"prod\\\"}\"}]}]}" | json .id)

@@ -11,10 +11,16 @@ bash scripts/install-deps.sh
 
 work=$(mktemp -d)
 pids=()
-cleanup() {
+cleanup() { # SIGTERM, up to 5 s to exit (a Prometheus agent can be slow), then SIGKILL
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  sleep 1
+  for _ in $(seq 1 25); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,7 +55,13 @@ wait_http "http://127.0.0.1:$gh_internal/ready"
 admin=$(cat "$work/gatehouse-data/admin-token")
 api="http://127.0.0.1:$gh_port"
 
-call() { curl -fsS -X "$1" -H "authorization: Bearer $admin" -H 'content-type: application/json' "$api$2" ${3:+-d "$3"}; }
+call() { # method path [json]: fails loudly with the API's own error message
+  local args=(-sS -X "$1" -H "authorization: Bearer $admin" -H 'content-type: application/json' -w '\n%{http_code}')
+  [ $# -ge 3 ] && args+=(--data-raw "$3")
+  local out; out=$(curl "${args[@]}" "$api$2")
+  [ "${out##*$'\n'}" = 200 ] || { echo "API call $1 $2 failed: ${out%$'\n'*}" >&2; return 1; }
+  printf '%s\n' "${out%$'\n'*}"
+}
 
 echo "== creating a stack, a writer token and two reader tokens through the Cloud-style API"
 stack_id=$(call POST /api/v1/stacks '{"name":"Demo","slug":"demo","region":"local","deleteProtection":false}' | json .id)
@@ -59,8 +71,8 @@ policy() {
 }
 token() { call POST '/api/v1/tokens?region=local' "{\"accessPolicyId\":\"$1\",\"name\":\"$2\"}" | json .token; }
 writer=$(token "$(policy demo-writer metrics:write '[]')" agent)
-everything=$(token "$(policy demo-reader-all metrics:read '[]')" grafana)
-team_a=$(token "$(policy demo-reader-team-a metrics:read '[{"selector":"{namespace=\"team-a\"}"}]')" grafana)
+everything=$(token "$(policy demo-reader-all metrics:read "[]")" grafana-all)
+team_a=$(token "$(policy demo-reader-team-a metrics:read '[{"selector":"{namespace=\"team-a\"}"}]')" grafana-team-a)
 echo "   stack id $stack_id, metrics user (hmInstancePromId) $prom_user"
 
 echo "== starting a Prometheus agent that scrapes two 'teams' and remote-writes through Gatehouse"
