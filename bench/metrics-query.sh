@@ -49,7 +49,7 @@ regions:
     metrics: { url: "http://127.0.0.1:$prom_port", readPrefix: /api/prom }
 log: { level: ${GATEHOUSE_LOG_LEVEL:-info} }
 YAML
-node bin/gatehouse.js serve --config "$work/gatehouse.yaml" >"$work/gatehouse.log" 2>&1 &
+node ${GATEHOUSE_NODE_FLAGS:-} bin/gatehouse.js serve --config "$work/gatehouse.yaml" >"$work/gatehouse.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$gh_internal/ready"
 admin=$(cat "$work/gatehouse-data/admin-token")
@@ -78,7 +78,10 @@ wait_http -u bench:bench "http://127.0.0.1:$vm_port/api/prom/api/v1/query?query=
 path='/api/prom/api/v1/query?query=up'
 gh_auth="Authorization: Basic $(printf '%s:%s' "$user" "$token" | base64 -w0)"
 vm_auth="Authorization: Basic $(printf 'bench:bench' | base64 -w0)"
-sleep 3 # a few scrapes, so `up` has data
+for _ in $(seq 1 50); do # wait for the first scrapes, so `up` has data
+  curl -fsS "http://127.0.0.1:$prom_port$path" | grep -q '"result":\[{' && break
+  sleep 0.2
+done
 
 # Every answer must be a 200 with data, or the numbers mean nothing.
 for target in "direct|http://127.0.0.1:$prom_port$path|" "gatehouse|http://127.0.0.1:$gh_port$path|$gh_auth" "vmauth|http://127.0.0.1:$vm_port$path|$vm_auth"; do
@@ -90,26 +93,41 @@ done
 run() { # name url [header]
   wrk -t"$threads" -c"$connections" -d2s ${3:+-H "$3"} "$2" >/dev/null # warm-up
   wrk -t"$threads" -c"$connections" -d"${duration}s" --latency ${3:+-H "$3"} "$2" >"$work/$1.txt"
+  [ -n "${BENCH_KEEP:-}" ] && cp "$work/$1.txt" "$BENCH_KEEP.$1.txt"
   node -e '
     const t = require("fs").readFileSync(process.argv[1], "utf8");
     const ms = (s) => { const m = /([\d.]+)(us|ms|s)\b/.exec(s); return m ? +m[1] * { us: 1e-3, ms: 1, s: 1e3 }[m[2]] : NaN; };
     const rps = +/Requests\/sec:\s+([\d.]+)/.exec(t)[1];
     const p50 = ms(/\b50%\s+(\S+)/.exec(t)[1]), p99 = ms(/\b99%\s+(\S+)/.exec(t)[1]);
     const non2xx = (/Non-2xx or 3xx responses:\s+(\d+)/.exec(t) || [0, 0])[1];
+    if (![rps, p50, p99].every(Number.isFinite)) { console.error(`cannot read wrk output:\n${t}`); process.exit(1); }
     console.log(JSON.stringify({ name: process.argv[2], rps, p50, p99, non2xx: +non2xx }));
   ' "$work/$1.txt" "$1"
 }
 
 echo "benchmark: GET $path, ${duration}s per target, $connections connections, wrk $threads thread(s), $(nproc) cores"
-results=$( run direct "http://127.0.0.1:$prom_port$path"; run gatehouse "http://127.0.0.1:$gh_port$path" "$gh_auth"; run vmauth "http://127.0.0.1:$vm_port$path" "$vm_auth" )
+targets=${TARGETS:-direct gatehouse vmauth}
+results=$(
+  for target in $targets; do
+    case "$target" in
+      direct) run direct "http://127.0.0.1:$prom_port$path" ;;
+      gatehouse) run gatehouse "http://127.0.0.1:$gh_port$path" "$gh_auth" ;;
+      vmauth) run vmauth "http://127.0.0.1:$vm_port$path" "$vm_auth" ;;
+    esac
+  done
+)
 node -e '
   const rows = process.argv[1].trim().split("\n").map((l) => JSON.parse(l));
   const by = Object.fromEntries(rows.map((r) => [r.name, r]));
   console.log("target       req/s     p50 ms   p99 ms   non-2xx");
   for (const r of rows) console.log(`${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)} ${String(r.non2xx).padStart(9)}`);
-  const g = by.gatehouse, v = by.vmauth, d = by.direct;
-  console.log(`gatehouse / vmauth req/s: ${(g.rps / v.rps).toFixed(2)}x   p99: ${(g.p99 / v.p99).toFixed(2)}x`);
-  console.log(`gatehouse / direct req/s: ${(g.rps / d.rps).toFixed(2)}x   p99: ${(g.p99 / d.p99).toFixed(2)}x`);
-  console.log(`vmauth    / direct req/s: ${(v.rps / d.rps).toFixed(2)}x   p99: ${(v.p99 / d.p99).toFixed(2)}x`);
+  const ratio = (a, b) => {
+    if (!by[a] || !by[b]) return;
+    const x = by[a], y = by[b];
+    console.log(`${a.padEnd(9)} / ${b.padEnd(9)} req/s: ${(x.rps / y.rps).toFixed(2)}x   p99: ${(x.p99 / y.p99).toFixed(2)}x`);
+  };
+  ratio("gatehouse", "vmauth");
+  ratio("gatehouse", "direct");
+  ratio("vmauth", "direct");
   if (rows.some((r) => r.non2xx > 0)) { console.log("some answers were not 2xx: the run is invalid"); process.exit(1); }
 ' "$results"

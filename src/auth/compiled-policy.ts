@@ -19,6 +19,8 @@ export class CompiledPolicy {
   readonly scopes: Set<string>;
   readonly subnets: SubnetList | null;
   readonly #realms: CompiledRealm[];
+  /** Label scopes per stack id, kept so caches downstream can key on their identity. */
+  readonly #scopes = new Map<number, Selector[] | null>();
 
   constructor(policy: AccessPolicy) {
     this.policy = policy;
@@ -54,10 +56,15 @@ export class CompiledPolicy {
    * as soon as one covering realm has no label policy (design §2).
    */
   labelScope(stack: Stack): Selector[] | null {
-    const covering = this.#realmsFor(stack);
-    if (covering.some((entry) => entry.selectors.length === 0)) return null;
+    const known = this.#scopes.get(stack.id);
+    if (known !== undefined) return known;
 
-    return covering.flatMap((entry) => entry.selectors);
+    const covering = this.#realmsFor(stack);
+    const scope = covering.some((entry) => entry.selectors.length === 0)
+      ? null
+      : covering.flatMap((entry) => entry.selectors);
+    this.#scopes.set(stack.id, scope);
+    return scope;
   }
 
   #realmsFor(stack: Stack): CompiledRealm[] {

@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import { Agent, errors, request, type Dispatcher } from 'undici';
+import { Agent, errors, request, stream, type Dispatcher } from 'undici';
 import { GatehouseError } from '../errors/gatehouse-error.js';
 import { responseHeaders } from './forward-headers.js';
 
@@ -21,31 +20,26 @@ export class UpstreamClient {
 
   async send(upstream: UpstreamRequest): Promise<UpstreamResponse> {
     try {
-      return await request(upstream.url, {
-        method: upstream.method,
-        headers: upstream.headers,
-        body: upstream.body ?? null,
-        dispatcher: this.#agent,
-        headersTimeout: upstream.timeoutMs,
-        bodyTimeout: upstream.timeoutMs,
-      });
+      return await request(upstream.url, this.#options(upstream));
     } catch (error) {
       throw upstreamFailure(error, upstream);
     }
   }
 
-  /** Streams an upstream answer to the client unchanged (status, safe headers, body). */
-  async relay(upstream: UpstreamRequest, res: ServerResponse): Promise<number> {
-    const answer = await this.send(upstream);
-    res.writeHead(answer.statusCode, responseHeaders(answer.headers));
-
+  /**
+   * Streams an upstream answer to the client unchanged (status, safe headers, body). undici
+   * writes the body straight into the client response: no intermediate stream per request.
+   */
+  async relay(upstream: UpstreamRequest, res: ServerResponse): Promise<void> {
     try {
-      await pipeline(answer.body, res);
-    } catch {
+      await stream(upstream.url, this.#options(upstream), ({ statusCode, headers }) => {
+        res.writeHead(statusCode, responseHeaders(headers));
+        return res;
+      });
+    } catch (error) {
+      if (!res.headersSent) throw upstreamFailure(error, upstream);
       res.destroy();
     }
-
-    return answer.statusCode;
   }
 
   /** Reads a JSON answer (used where Gatehouse must merge or filter what comes back). */
@@ -64,6 +58,17 @@ export class UpstreamClient {
         reason: 'answer is not JSON',
       });
     }
+  }
+
+  #options(upstream: UpstreamRequest) {
+    return {
+      method: upstream.method,
+      headers: upstream.headers,
+      body: upstream.body ?? null,
+      dispatcher: this.#agent,
+      headersTimeout: upstream.timeoutMs,
+      bodyTimeout: upstream.timeoutMs,
+    };
   }
 
   async close(): Promise<void> {

@@ -2,26 +2,23 @@ import { pino, type Logger } from 'pino';
 
 /**
  * The one place logs are configured: JSON lines on stdout. Nothing logs headers or bodies, and
- * the redaction below is a second guard in case a future field carries a credential.
+ * the redaction below is a second guard in case a future top-level field carries a credential.
  */
 export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'gatehouse' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: {
-      paths: [
-        'authorization',
-        'token',
-        'secret',
-        '*.authorization',
-        '*.token',
-        '*.secret',
-        'headers',
-      ],
-      censor: '[redacted]',
+  // Buffered, asynchronous writes: a write per request line would cost a syscall each on the
+  // hot path. RunningGatehouse.close flushes on shutdown.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+
+  return pino(
+    {
+      level,
+      base: { service: 'gatehouse' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Top-level keys only: wildcard paths cost about a tenth of a proxied request.
+      redact: { paths: ['authorization', 'token', 'secret', 'headers'], censor: '[redacted]' },
     },
-  });
+    destination,
+  );
 }
 
 export type { Logger };

@@ -14,6 +14,7 @@ import { SecretHasher } from '../auth/secret-hasher.js';
 import { StackDirectory } from '../auth/stack-directory.js';
 import { UsageRecorder } from '../auth/usage-recorder.js';
 import type { Config } from '../config/config.js';
+import { EnforcementCache } from '../gateway/metrics/enforcement-cache.js';
 import { metricsRoutes } from '../gateway/metrics/metrics-routes.js';
 import { UpstreamClient } from '../gateway/upstream-client.js';
 import { createDispatcher } from '../http/request-dispatcher.js';
@@ -63,7 +64,7 @@ export async function startGatehouse(config: Config, log: Logger): Promise<Runni
     .add(policyRoutes(api))
     .add(tokenRoutes(api))
     .add(stackRoutes(api))
-    .add(metricsRoutes({ config, authorizer, upstream }));
+    .add(metricsRoutes({ config, authorizer, upstream, enforcement: new EnforcementCache() }));
   const clientAddresses = new ClientAddressResolver(config.trustedProxies);
   main.on('request', createDispatcher({ routes, log, metrics, clientAddresses }));
 
@@ -79,6 +80,7 @@ export async function startGatehouse(config: Config, log: Logger): Promise<Runni
     await usage.close();
     await upstream.close();
     await store.close();
+    log.flush();
   };
 
   return { url, internalUrl: urlOf(internal), adminToken, store, close };

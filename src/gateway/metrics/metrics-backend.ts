@@ -61,12 +61,30 @@ export function rewriteScope(
   const policy = backend.config.lbac === 'rewrite' ? labelScope : null;
   if (backend.config.tenancy !== 'label') return policy;
 
-  const tenantMatcher = {
-    name: backend.config.tenantLabel,
-    op: '=' as const,
-    value: backend.tenant,
-  };
-  if (policy === null) return [[tenantMatcher]];
+  // The same inputs give the same array, so the enforcement cache can key on its identity.
+  const key = `${backend.config.tenantLabel}\u0000${backend.tenant}`;
+  const memo = memoFor(policy);
+  const known = memo.get(key);
+  if (known) return known;
 
-  return policy.map((selector) => [...selector, tenantMatcher]);
+  const tenantMatcher = { name: backend.config.tenantLabel, op: '=' as const, value: backend.tenant };
+  const scope = policy === null ? [[tenantMatcher]] : policy.map((selector) => [...selector, tenantMatcher]);
+  memo.set(key, scope);
+  return scope;
+}
+
+/** Per policy scope (collected with it); tenant-only scopes live as long as the process. */
+const unrestricted = new Map<string, Selector[]>();
+const byPolicy = new WeakMap<Selector[], Map<string, Selector[]>>();
+
+function memoFor(policy: Selector[] | null): Map<string, Selector[]> {
+  if (policy === null) return unrestricted;
+
+  let memo = byPolicy.get(policy);
+  if (!memo) {
+    memo = new Map();
+    byPolicy.set(policy, memo);
+  }
+
+  return memo;
 }

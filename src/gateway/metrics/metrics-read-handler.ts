@@ -4,12 +4,12 @@ import { GatehouseError } from '../../errors/gatehouse-error.js';
 import type { Handler, RequestContext } from '../../http/route.js';
 import type { Selector } from '../../model/label-matcher.js';
 import { enforceMatchers } from '../../query/promql/enforce-matchers.js';
-import { enforceQuery } from '../../query/promql/enforce-query.js';
 import { formatSelector } from '../../query/promql/parse-selector.js';
 import { authorizeData } from '../data-access.js';
 import { requestHeaders } from '../forward-headers.js';
 import { readParams, setOnly } from '../read-params.js';
 import type { UpstreamClient, UpstreamRequest } from '../upstream-client.js';
+import type { EnforcementCache } from './enforcement-cache.js';
 import { fanOutExemplars, fanOutQuery } from './fan-out-query.js';
 import {
   backendHeaders,
@@ -34,6 +34,7 @@ export interface MetricsReadDeps {
   config: Config;
   authorizer: DataAuthorizer;
   upstream: UpstreamClient;
+  enforcement: EnforcementCache;
 }
 
 export interface UpstreamTarget {
@@ -127,7 +128,7 @@ async function enforceQueryParam(
   if (query === null) throw new GatehouseError('PARAM_MISSING', { param: 'query' });
   if (plan.scope === null) return relay(deps, plan);
 
-  const enforced = enforceQuery(query, plan.scope);
+  const enforced = deps.enforcement.enforce(query, plan.scope);
   if (enforced.kind === 'fanout') {
     const fanOut = kind === 'exemplars' ? fanOutExemplars : fanOutQuery;
     return fanOut(deps.upstream, plan, enforced.queries);
