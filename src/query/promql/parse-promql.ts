@@ -1,0 +1,42 @@
+import type { Tree } from '@lezer/common';
+import { parser } from '@prometheus-io/lezer-promql';
+
+import { PromqlAstBuilder } from './build-promql-ast.js';
+import { parseError, type ParseWhat } from './promql-errors.js';
+import type { PromqlExpr } from './promql-ast.js';
+
+/**
+ * Parses PromQL into the typed tree. A tree with any lezer error node is rejected whole
+ * (design §4): Gatehouse never rewrites a query it could not fully read.
+ */
+export function parsePromql(text: string, what: ParseWhat): PromqlExpr {
+  const tree = parser.parse(text);
+  const errorAt = firstErrorPosition(tree);
+  if (errorAt !== undefined) {
+    throw parseError(what, `unexpected input at position ${errorAt}`);
+  }
+
+  const exprs: PromqlExpr[] = [];
+  const builder = new PromqlAstBuilder(text, what);
+  for (let node = tree.topNode.firstChild; node; node = node.nextSibling) {
+    exprs.push(builder.build(node));
+  }
+  const [expr] = exprs;
+  if (!expr || exprs.length !== 1) {
+    throw parseError(what, exprs.length === 0 ? 'empty expression' : 'more than one expression');
+  }
+  return expr;
+}
+
+function firstErrorPosition(tree: Tree): number | undefined {
+  let position: number | undefined;
+  tree.iterate({
+    enter: (node) => {
+      if (position === undefined && node.type.isError) {
+        position = node.from;
+      }
+      return position === undefined;
+    },
+  });
+  return position;
+}
