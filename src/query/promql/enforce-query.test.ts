@@ -93,10 +93,10 @@ describe('enforceQuery', () => {
         ' and sum(absent_over_time(x{job="web"}[5m])))',
     },
     {
-      name: 'passes a query without selectors through',
+      name: 'passes a query without selectors through exactly as written',
       query: '1+1',
       selectors: union,
-      want: '1 + 1',
+      want: '1+1',
     },
     {
       name: 'leaves everything visible for an empty selector',
