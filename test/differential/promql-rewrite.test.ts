@@ -10,6 +10,15 @@ import {
 } from '../../src/query/promql/merge-matrices.js';
 import { startPrometheus, type PrometheusServer } from '../support/prometheus.js';
 import { T0, dataEnd, datasetSeries, toOpenMetrics, visibleSeries } from './dataset.js';
+import {
+  api,
+  canonical,
+  labelKey,
+  evaluations,
+  type Answer,
+  type Params,
+  type PromResponse,
+} from './prometheus-answers.js';
 import { promqlShapes, testPolicies, type TestPolicy } from './promql-shapes.js';
 
 /**
@@ -17,24 +26,6 @@ import { promqlShapes, testPolicies, type TestPolicy } from './promql-shapes.js'
  * those the policy shows (chosen by the test's own matcher). For every shape and policy, the
  * enforced query on FULL must answer exactly what the original query answers on FILTERED.
  */
-
-// Aligned to the 15 s samples and inside the data, where rate() needs no extrapolation and
-// stays exact (see dataset.ts); 'float rounding' below covers the unaligned case.
-const instantTimes = [T0 + 1200, T0 + 2385];
-const range = { start: T0 + 300, end: T0 + 2400, step: 60 };
-
-type Params = Record<string, string | number>;
-
-interface Answer {
-  status: string;
-  resultType?: string;
-  result?: unknown;
-}
-
-interface PromResponse {
-  status: string;
-  data?: { resultType: string; result: unknown };
-}
 
 const series = datasetSeries();
 let full: PrometheusServer;
@@ -64,35 +55,6 @@ afterAll(async () => {
   await Promise.all([full, ...filtered.values()].filter(Boolean).map((server) => server.stop()));
 });
 
-async function api(server: PrometheusServer, path: string, params: Params) {
-  const body = new URLSearchParams(
-    Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]),
-  );
-  const response = await fetch(`${server.url}/api/v1/${path}`, { method: 'POST', body });
-  return (await response.json()) as PromResponse;
-}
-
-function labelKey(metric: Record<string, string>): string {
-  return JSON.stringify(Object.entries(metric).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
-
-/** Series order is not part of the answer; labels, timestamps and values are, exactly. */
-function canonical(response: PromResponse): Answer {
-  if (response.status !== 'success' || !response.data) {
-    return { status: response.status };
-  }
-  const { resultType, result } = response.data;
-  if (resultType !== 'vector' && resultType !== 'matrix') {
-    return { status: 'success', resultType, result };
-  }
-  const rows = (result as { metric: Record<string, string> }[]).map((row) => ({
-    ...row,
-    metric: labelKey(row.metric),
-  }));
-  rows.sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
-  return { status: 'success', resultType, result: rows };
-}
-
 async function runEnforced(enforced: EnforcedQuery, path: string, params: Params) {
   if (enforced.kind === 'single') {
     return canonical(await api(full, path, { ...params, query: enforced.query }));
@@ -106,11 +68,6 @@ async function runEnforced(enforced: EnforcedQuery, path: string, params: Params
   const results = answers.map((answer) => answer.data?.result as PromMatrixSeries[]);
   const data = { resultType: 'matrix', result: mergeMatrixResults(results) };
   return canonical({ status: 'success', data });
-}
-
-function evaluations(instantOnly: boolean | undefined): { path: string; params: Params }[] {
-  const instants = instantTimes.map((time) => ({ path: 'query', params: { time } }));
-  return instantOnly ? instants : [...instants, { path: 'query_range', params: range }];
 }
 
 async function compare(policy: TestPolicy, query: string, instantOnly?: boolean) {
