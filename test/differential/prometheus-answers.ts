@@ -38,7 +38,30 @@ export function labelKey(metric: Record<string, string>): string {
   return JSON.stringify(Object.entries(metric).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Series order is not part of the answer; labels, timestamps and values are, exactly. */
+/**
+ * Values are compared at 12 significant digits: over a union, aggregations such as avg() receive
+ * the series in another order, and float arithmetic is not associative (docs/limitations.md).
+ * Everything else — labels, series, timestamps — is compared exactly.
+ */
+function roundValue(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^-?[\d.]+(e[-+]?\d+)?$/i.test(value)) return value;
+
+  const number = Number(value);
+  return number === 0 ? '0' : number.toPrecision(12);
+}
+
+function roundPoint(point: unknown): unknown {
+  return Array.isArray(point) && point.length === 2 ? [point[0], roundValue(point[1])] : point;
+}
+
+function roundRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...row };
+  if ('value' in row) out.value = roundPoint(row.value);
+  if (Array.isArray(row.values)) out.values = row.values.map(roundPoint);
+  return out;
+}
+
+/** Series order is not part of the answer; labels, timestamps and values are. */
 export function canonical(response: PromResponse): Answer {
   if (response.status !== 'success' || !response.data) {
     return { status: response.status };
@@ -48,7 +71,7 @@ export function canonical(response: PromResponse): Answer {
     return { status: 'success', resultType, result };
   }
   const rows = (result as { metric: Record<string, string> }[]).map((row) => ({
-    ...row,
+    ...roundRow(row),
     metric: labelKey(row.metric),
   }));
   rows.sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
