@@ -6,6 +6,7 @@ import { GatehouseError } from '../errors/gatehouse-error.js';
 import type { RequestContext } from '../http/route.js';
 import type { Realm } from '../model/access-policy.js';
 import type { Stack } from '../model/stack.js';
+import { RateLimiter } from './rate-limiter.js';
 
 /**
  * Authorization of the management API: the same token checks as the data plane (design §2
@@ -14,21 +15,33 @@ import type { Stack } from '../model/stack.js';
 export class ApiAccess {
   readonly #authenticator: Authenticator;
   readonly #config: Config;
+  readonly #policyApiLimit: RateLimiter;
 
   constructor(authenticator: Authenticator, config: Config) {
     this.#authenticator = authenticator;
     this.#config = config;
+    this.#policyApiLimit = new RateLimiter(config.limits.accessPolicyRequestsPerHour);
   }
 
-  async require(context: RequestContext, scope: string): Promise<Principal> {
+  /** `scope` null: any live token of this org may call (e.g. the region list). */
+  async require(context: RequestContext, scope: string | null): Promise<Principal> {
     const credentials = parseCredentials(context.req.headers.authorization);
     const raw = credentials.kind === 'bearer' ? credentials.token : credentials.password;
     const principal = await this.#authenticator.authenticate(raw, context.now);
 
     checkSubnets(principal, context.clientAddress);
-    checkScope(principal, scope);
+    if (scope !== null) checkScope(principal, scope);
     context.facts.tokenId = principal.token.id;
+    if (scope !== null) this.#limit(principal, scope, context.now);
     return principal;
+  }
+
+  /** Grafana Cloud limits its access-policy and token endpoints per caller; so does Gatehouse. */
+  #limit(principal: Principal, scope: string, now: Date): void {
+    if (!scope.startsWith('accesspolicies:')) return;
+
+    const retryAfter = this.#policyApiLimit.take(principal.token.id, now.getTime());
+    if (retryAfter > 0) throw new GatehouseError('RATE_LIMITED', { retryAfter });
   }
 
   /** The `region` query parameter, required on policy and token calls, naming a known region. */

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator.js';
+import { knownScopes, scopeSets } from '../auth/scope-catalogue.js';
 import { GatehouseError } from '../errors/gatehouse-error.js';
 import type { RequestContext, Route } from '../http/route.js';
 import type { AccessPolicy, Realm } from '../model/access-policy.js';
 import { NameTakenError } from '../store/store.js';
 import { coversRealm, requireRealms } from './api-access.js';
 import type { ApiDeps } from './api-deps.js';
+import { apiRoute } from './api-route.js';
 import { cursorPage, listEnvelope } from './cursor-page.js';
 import { invalid } from './input-fields.js';
 import { readJsonObject, sendJson } from './json-body.js';
@@ -14,22 +16,12 @@ import { policyToWire } from './policy-wire.js';
 
 /** /api/v1/accesspolicies: Grafana Cloud's access-policy API (OpenAPI getAccessPolicies & co). */
 export function policyRoutes(deps: ApiDeps): Route[] {
-  const route = (
-    name: string,
-    pattern: string,
-    method: string,
-    handler: Route['handler'],
-  ): Route => ({
-    name: `api.${name}`,
-    pattern,
-    methods: [method],
-    errorFormat: 'cloud',
-    handler,
-  });
+  const route = apiRoute;
 
   return [
     route('policies.list', '/api/v1/accesspolicies', 'GET', (c) => listPolicies(deps, c)),
     route('policies.create', '/api/v1/accesspolicies', 'POST', (c) => createPolicy(deps, c)),
+    route('policies.config', '/api/v1/accesspolicies/config', 'GET', (c) => getConfig(deps, c)),
     route('policies.get', '/api/v1/accesspolicies/:id', 'GET', (c) => getPolicy(deps, c)),
     route('policies.update', '/api/v1/accesspolicies/:id', 'POST', (c) => updatePolicy(deps, c)),
     route('policies.delete', '/api/v1/accesspolicies/:id', 'DELETE', (c) => deletePolicy(deps, c)),
@@ -58,6 +50,26 @@ async function listPolicies(deps: ApiDeps, context: RequestContext): Promise<voi
     200,
     listEnvelope(cursorPage(context, visible), '/v1/accesspolicies', policyToWire),
   );
+}
+
+/** AccessPoliciesConfig: the realms the caller may use, the scope catalogue and the sets. */
+async function getConfig(deps: ApiDeps, context: RequestContext): Promise<void> {
+  const principal = await deps.access.require(context, 'accesspolicies:read');
+  const stacks = await deps.store.listStacks(deps.org.id);
+  const realms = [
+    ...(principal.policy.coversOrg(deps.org.id)
+      ? [{ type: 'org', identifier: String(deps.org.id) }]
+      : []),
+    ...stacks
+      .filter((stack) => principal.policy.coversStack(stack))
+      .map((stack) => ({ type: 'stack', identifier: String(stack.id) })),
+  ];
+
+  sendJson(context, 200, {
+    realms,
+    scopes: knownScopes,
+    sets: Object.entries(scopeSets).map(([name, scopes]) => ({ name, scopes })),
+  });
 }
 
 async function createPolicy(deps: ApiDeps, context: RequestContext): Promise<void> {

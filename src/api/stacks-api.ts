@@ -3,131 +3,149 @@ import type { RequestContext, Route } from '../http/route.js';
 import type { Stack } from '../model/stack.js';
 import { requireOrg, requireStack } from './api-access.js';
 import type { ApiDeps } from './api-deps.js';
-import { invalid, preview, readObject } from './input-fields.js';
+import { apiRoute as route } from './api-route.js';
 import { readJsonObject, sendJson } from './json-body.js';
+import { offsetPage, orderedEnvelope } from './offset-page.js';
 import { nameGuard } from './policies-api.js';
+import { connectionsToInstanceWire, connectionsToV1Wire } from './stack-connections-wire.js';
+import { readStackCreate, readStackUpdate } from './stack-input.js';
+import { filterStacks, sortStacks } from './stack-query.js';
 import { stackToInstanceWire, stackToV1Wire } from './stack-wire.js';
 
-/** Stack slugs as Grafana Cloud accepts them (Terraform: ^[a-z][a-z0-9]+$, at most 29). */
-const slugPattern = /^[a-z][a-z0-9]{0,28}$/;
+type Shape = 'v1' | 'instance';
 
+/**
+ * Stacks under both of Grafana Cloud's paths: `/api/v1/stacks` (StackV1) and the older
+ * `/api/instances` (FormattedApiInstance), which Terraform and the gcom clients still read.
+ */
 export function stackRoutes(deps: ApiDeps): Route[] {
-  const route = (
-    name: string,
-    pattern: string,
-    method: string,
-    handler: Route['handler'],
-  ): Route => ({
-    name: `api.${name}`,
-    pattern,
-    methods: [method],
-    errorFormat: 'cloud',
-    handler,
-  });
-
   return [
-    route('stacks.create', '/api/v1/stacks', 'POST', (c) => createStack(deps, c)),
-    route('stacks.get', '/api/v1/stacks/:idOrSlug', 'GET', (c) => getStack(deps, c, 'v1')),
-    route('stacks.delete', '/api/v1/stacks/:idOrSlug', 'DELETE', (c) => deleteStack(deps, c)),
-    route('instances.get', '/api/instances/:idOrSlug', 'GET', (c) => getStack(deps, c, 'instance')),
+    ...shapeRoutes(deps, 'v1', '/api/v1/stacks'),
+    ...shapeRoutes(deps, 'instance', '/api/instances'),
+    route('orgs.instances', '/api/orgs/:org/instances', 'GET', (c) => listOrgStacks(deps, c)),
   ];
 }
 
-async function createStack(deps: ApiDeps, context: RequestContext): Promise<void> {
-  const principal = await deps.access.require(context, 'stacks:write');
-  requireOrg(principal, deps.org.id);
-  const body = await readJsonObject(context);
+function shapeRoutes(deps: ApiDeps, shape: Shape, base: string): Route[] {
+  const name = shape === 'v1' ? 'stacks' : 'instances';
+  const item = `${base}/:idOrSlug`;
 
-  const region = String(body.region ?? '');
-  if (!deps.config.regions.some((entry) => entry.slug === region)) {
-    throw new GatehouseError('API_UNKNOWN_REGION', {
-      region,
-      known: deps.config.regions.map((r) => r.slug).join(', '),
-    });
-  }
-
-  const stack = await nameGuard(region, () =>
-    deps.store.createStack({ orgId: deps.org.id, region, ...readStackFields(deps, body) }),
-  );
-  sendJson(context, 200, stackToV1Wire(stack, deps));
+  return [
+    route(`${name}.list`, base, 'GET', (c) => listStacks(deps, c, shape)),
+    route(`${name}.create`, base, 'POST', (c) => createStack(deps, c, shape)),
+    route(`${name}.get`, item, 'GET', (c) => getStack(deps, c, shape)),
+    route(`${name}.update`, item, 'POST', (c) => updateStack(deps, c, shape)),
+    route(`${name}.delete`, item, 'DELETE', (c) => deleteStack(deps, c, shape)),
+    route(`${name}.connections`, `${item}/connections`, 'GET', (c) => connections(deps, c, shape)),
+    route(`${name}.readiness`, `${item}/readiness`, 'GET', (c) => readiness(deps, c)),
+  ];
 }
 
-function readStackFields(deps: ApiDeps, body: Record<string, unknown>) {
-  if (typeof body.slug !== 'string' || !slugPattern.test(body.slug)) {
-    throw invalid(
-      'slug',
-      `expected 1 to 29 characters of a-z and 0-9 starting with a letter, received ${preview(body.slug)}`,
-    );
-  }
-
-  if (typeof body.name !== 'string' || body.name === '' || body.name.length > 255) {
-    throw invalid('name', `expected 1 to 255 characters, received ${preview(body.name)}`);
-  }
-
-  if (body.org !== undefined && body.org !== deps.org.slug && body.org !== deps.org.id) {
-    throw invalid('org', `expected this org (${deps.org.slug}), received ${preview(body.org)}`);
-  }
-
-  return {
-    slug: body.slug,
-    name: body.name,
-    description: typeof body.description === 'string' ? body.description : '',
-    url: typeof body.url === 'string' ? body.url : '',
-    labels: body.labels === undefined || body.labels === null ? {} : readLabels(body.labels),
-    deleteProtection: body.deleteProtection === undefined ? true : body.deleteProtection === true,
-  };
-}
-
-function readLabels(value: unknown): Record<string, string> {
-  const labels = readObject(value, 'labels');
-  const entries = Object.entries(labels);
-  if (entries.length > 10) throw invalid('labels', 'at most 10 labels');
-
-  for (const [key, label] of entries) {
-    if (
-      typeof label !== 'string' ||
-      !/^[a-zA-Z0-9/\-._]+$/.test(key) ||
-      !/^[a-zA-Z0-9/\-._]*$/.test(label)
-    ) {
-      throw invalid(`labels.${key}`, 'keys and values use a-z, A-Z, 0-9, /, -, . and _');
-    }
-  }
-
-  return labels as Record<string, string>;
-}
-
-async function getStack(
-  deps: ApiDeps,
-  context: RequestContext,
-  shape: 'v1' | 'instance',
-): Promise<void> {
+async function listStacks(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
   const principal = await deps.access.require(context, 'stacks:read');
-  const stack = await findStack(deps, context);
-  requireStack(principal, stack);
+  const query = context.url.searchParams;
+  const org = query.get('org') ?? query.get('orgSlug') ?? query.get('orgId');
+  const sameOrg =
+    org === null || org === '' || org === deps.org.slug || org === String(deps.org.id);
 
+  const all = sameOrg ? await deps.store.listStacks(deps.org.id) : [];
+  const visible = filterStacks(all, query).filter((stack) => principal.policy.coversStack(stack));
+  sendList(deps, context, visible, shape);
+}
+
+async function listOrgStacks(deps: ApiDeps, context: RequestContext): Promise<void> {
+  const principal = await deps.access.require(context, 'stacks:read');
+  const org = context.params.org ?? '';
+  if (org !== deps.org.slug && org !== String(deps.org.id))
+    throw new GatehouseError('API_NOT_FOUND', { kind: 'org', id: org });
+
+  const all = await deps.store.listStacks(deps.org.id);
+  const visible = filterStacks(all, context.url.searchParams).filter((stack) =>
+    principal.policy.coversStack(stack),
+  );
+  sendList(deps, context, visible, 'instance');
+}
+
+function sendList(deps: ApiDeps, context: RequestContext, stacks: Stack[], shape: Shape): void {
+  const query = context.url.searchParams;
+  const order = sortStacks(stacks, query);
+
+  if (shape === 'v1') {
+    const page = offsetPage(query, stacks, 10);
+    sendJson(context, 200, { ...page, items: page.items.map((s) => stackToV1Wire(s, deps)) });
+    return;
+  }
+
+  const page = offsetPage(query, stacks, 1000);
   sendJson(
     context,
     200,
-    shape === 'v1' ? stackToV1Wire(stack, deps) : stackToInstanceWire(stack, deps),
+    orderedEnvelope(page, order, (s) => stackToInstanceWire(s, deps)),
   );
 }
 
-async function deleteStack(deps: ApiDeps, context: RequestContext): Promise<void> {
-  const principal = await deps.access.require(context, 'stacks:delete');
-  const stack = await findStack(deps, context);
-  requireStack(principal, stack);
+async function createStack(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
+  const principal = await deps.access.require(context, 'stacks:write');
+  requireOrg(principal, deps.org.id);
+  const fields = readStackCreate(await readJsonObject(context), shape, deps);
+
+  const stack = await nameGuard(fields.region, () =>
+    deps.store.createStack({ orgId: deps.org.id, ...fields }),
+  );
+  sendJson(context, 200, wire(deps, stack, shape));
+}
+
+async function getStack(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
+  const stack = await findStack(deps, context, 'stacks:read');
+  sendJson(context, 200, wire(deps, stack, shape));
+}
+
+async function updateStack(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
+  const stack = await findStack(deps, context, 'stacks:write');
+  const patch = readStackUpdate(await readJsonObject(context));
+
+  const updated = await nameGuard(stack.region, () => deps.store.updateStack(stack.id, patch));
+  sendJson(context, 200, wire(deps, updated as Stack, shape));
+}
+
+/** Delete protection is honoured on both paths (409 until it is turned off by an update). */
+async function deleteStack(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
+  const stack = await findStack(deps, context, 'stacks:delete');
   if (stack.deleteProtection)
     throw new GatehouseError('API_DELETE_PROTECTED', { slug: stack.slug });
 
   await deps.store.deleteStack(stack.id);
-  sendJson(context, 200, { ...stackToV1Wire(stack, deps) });
+  sendJson(context, 200, wire(deps, { ...stack, status: 'deleted' }, shape));
 }
 
-async function findStack(deps: ApiDeps, context: RequestContext): Promise<Stack> {
+async function connections(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
+  const stack = await findStack(deps, context, 'stacks:read');
+  const body =
+    shape === 'v1'
+      ? connectionsToV1Wire(stack, deps.publicUrl)
+      : connectionsToInstanceWire(stack, deps.publicUrl);
+
+  sendJson(context, 200, body);
+}
+
+/** Gatehouse provisions nothing: a stack serves as soon as it exists. */
+async function readiness(deps: ApiDeps, context: RequestContext): Promise<void> {
+  const stack = await findStack(deps, context, 'stacks:read');
+  sendJson(context, 200, { ready: stack.status === 'active' });
+}
+
+/** The stack named by the path, in this org and covered by the caller's realms; 404 otherwise. */
+async function findStack(deps: ApiDeps, context: RequestContext, scope: string): Promise<Stack> {
+  const principal = await deps.access.require(context, scope);
   const key = context.params.idOrSlug ?? '';
   const stack = await deps.store.getStack(key);
   if (!stack || stack.orgId !== deps.org.id)
     throw new GatehouseError('API_NOT_FOUND', { kind: 'stack', id: key });
 
+  requireStack(principal, stack);
   return stack;
+}
+
+function wire(deps: ApiDeps, stack: Stack, shape: Shape): Record<string, unknown> {
+  return shape === 'v1' ? stackToV1Wire(stack, deps) : stackToInstanceWire(stack, deps);
 }

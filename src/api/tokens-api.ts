@@ -8,26 +8,17 @@ import type { Token } from '../model/token.js';
 import type { TokenPatch } from '../store/store.js';
 import { coversRealm } from './api-access.js';
 import type { ApiDeps } from './api-deps.js';
+import { apiRoute } from './api-route.js';
 import { cursorPage, listEnvelope } from './cursor-page.js';
 import { invalid, readDisplayName, readName, readTime } from './input-fields.js';
 import { readJsonObject, sendJson } from './json-body.js';
 import { nameGuard } from './policies-api.js';
 import { tokenToWire } from './policy-wire.js';
+import { type PolicyConditions, policyMatches, readTokenQuery } from './token-query.js';
 
 /** /api/v1/tokens: access policy tokens; the secret is shown once, at creation. */
 export function tokenRoutes(deps: ApiDeps): Route[] {
-  const route = (
-    name: string,
-    pattern: string,
-    method: string,
-    handler: Route['handler'],
-  ): Route => ({
-    name: `api.${name}`,
-    pattern,
-    methods: [method],
-    errorFormat: 'cloud',
-    handler,
-  });
+  const route = apiRoute;
 
   return [
     route('tokens.list', '/api/v1/tokens', 'GET', (c) => listTokens(deps, c)),
@@ -41,21 +32,14 @@ export function tokenRoutes(deps: ApiDeps): Route[] {
 async function listTokens(deps: ApiDeps, context: RequestContext): Promise<void> {
   const principal = await deps.access.require(context, 'accesspolicies:read');
   const region = deps.access.region(context);
-  const query = context.url.searchParams;
-  const policyIds = [
-    ...query.getAll('accessPolicyId'),
-    ...query.getAll('accessPolicyIds').flatMap((v) => v.split(',')),
-  ];
-
-  const tokens = await deps.store.listTokens({
+  const { filter, policy } = readTokenQuery(context.url.searchParams, {
     orgId: deps.org.id,
     region,
-    name: query.get('name') ?? undefined,
-    accessPolicyIds: policyIds.length > 0 ? policyIds : undefined,
-    includeExpired: query.get('includeExpired') === 'true',
     now: context.now,
   });
-  const visible = await visibleTokens(deps, principal, tokens);
+
+  const tokens = await deps.store.listTokens(filter);
+  const visible = await visibleTokens(deps, principal, tokens, policy);
 
   sendJson(context, 200, listEnvelope(cursorPage(context, visible), '/v1/tokens', tokenToWire));
 }
@@ -149,25 +133,30 @@ async function findToken(
   return token;
 }
 
-/** A token is visible when the caller covers every realm of the token's policy. */
+/**
+ * A token is visible when the caller covers every realm of the token's policy; `wanted` adds
+ * the list's conditions on that policy.
+ */
 async function visibleTokens(
   deps: ApiDeps,
   principal: Principal,
   tokens: Token[],
+  wanted: PolicyConditions = {},
 ): Promise<Token[]> {
-  const policies = new Map<string, boolean>();
+  const verdicts = new Map<string, boolean>();
   const out: Token[] = [];
 
   for (const token of tokens) {
-    if (!policies.has(token.accessPolicyId)) {
+    if (!verdicts.has(token.accessPolicyId)) {
       const policy = await deps.store.getPolicy(token.accessPolicyId);
-      policies.set(
-        token.accessPolicyId,
-        policy !== undefined && coversAll(deps, principal, policy.realms),
-      );
+      const shown =
+        policy !== undefined &&
+        coversAll(deps, principal, policy.realms) &&
+        policyMatches(policy, wanted);
+      verdicts.set(token.accessPolicyId, shown);
     }
 
-    if (policies.get(token.accessPolicyId)) out.push(token);
+    if (verdicts.get(token.accessPolicyId)) out.push(token);
   }
 
   return out;

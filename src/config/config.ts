@@ -29,7 +29,18 @@ const metricsBackend = obj(
   { kind: 'prometheus', tenancy: 'none', tenantLabel: 'tenant', lbac: 'rewrite' },
 );
 
-const region = obj({ slug, metrics: optional(metricsBackend) });
+/** The document's enum for a region's provider; typed clients reject other values. */
+export const regionProviders = ['aws', 'azure', 'fedramp-palantir', 'gcp'] as const;
+
+const region = obj(
+  {
+    slug,
+    name: optional(str()),
+    provider: oneOf(regionProviders),
+    metrics: optional(metricsBackend),
+  },
+  { provider: 'gcp' },
+);
 
 const limits = obj(
   {
@@ -37,12 +48,14 @@ const limits = obj(
     maxDecodedBodyBytes: int(1024, 1 << 30),
     upstreamTimeoutMs: int(100, 600_000),
     usageFlushMs: int(100, 3_600_000),
+    accessPolicyRequestsPerHour: int(0, 10_000_000),
   },
   {
     maxBodyBytes: 10 * 1024 * 1024,
     maxDecodedBodyBytes: 64 * 1024 * 1024,
     upstreamTimeoutMs: 120_000,
     usageFlushMs: 10_000,
+    accessPolicyRequestsPerHour: 600,
   },
 );
 
@@ -73,6 +86,8 @@ export const configCheck = obj(
     regions: [
       {
         slug: 'local',
+        name: undefined,
+        provider: 'gcp',
         metrics: {
           url: 'http://127.0.0.1:9090',
           kind: 'prometheus',

@@ -15,6 +15,8 @@ export interface Stack {
   instanceIds: Record<Service, number>;
   /** Upstream tenant per service; defaults to the instance id. */
   tenants: Record<Service, string>;
+  /** Service-account token of the stack's Grafana (plugins API), sealed; never sent out. */
+  grafanaTokenSealed: string | null;
   createdAt: Date;
   updatedAt: Date | null;
 }

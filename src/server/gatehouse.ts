@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ApiAccess } from '../api/api-access.js';
 import type { ApiDeps } from '../api/api-deps.js';
+import { orgRoutes } from '../api/orgs-api.js';
 import { policyRoutes } from '../api/policies-api.js';
 import { stackRoutes } from '../api/stacks-api.js';
 import { tokenRoutes } from '../api/tokens-api.js';
@@ -64,6 +65,7 @@ export async function startGatehouse(config: Config, log: Logger): Promise<Runni
     .add(policyRoutes(api))
     .add(tokenRoutes(api))
     .add(stackRoutes(api))
+    .add(orgRoutes(api))
     .add(metricsRoutes({ config, authorizer, upstream, enforcement: new EnforcementCache() }));
   const clientAddresses = new ClientAddressResolver(config.trustedProxies);
   main.on('request', createDispatcher({ routes, log, metrics, clientAddresses }));

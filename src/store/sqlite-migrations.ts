@@ -65,4 +65,6 @@ export const sqliteMigrations: readonly string[] = [
   );
   CREATE INDEX tokens_by_policy ON tokens (access_policy_id);
   `,
+  // 2: the stack's own Grafana (plugins API): a service-account token sealed with the data key.
+  `ALTER TABLE stacks ADD COLUMN grafana_token_sealed TEXT;`,
 ];

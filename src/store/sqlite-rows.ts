@@ -25,6 +25,7 @@ export interface StackRow {
   delete_protection: number;
   status: string;
   tenants: string;
+  grafana_token_sealed: string | null;
   created_at: string;
   updated_at: string | null;
 }
@@ -90,6 +91,7 @@ export function stackFromRow(row: StackRow, instanceIds: Record<Service, number>
     status: row.status === 'deleted' ? 'deleted' : 'active',
     instanceIds,
     tenants: JSON.parse(row.tenants) as Record<Service, string>,
+    grafanaTokenSealed: row.grafana_token_sealed,
     createdAt: new Date(row.created_at),
     updatedAt: fromTime(row.updated_at),
   };

@@ -188,20 +188,27 @@ export class SqliteStore implements Store {
     if (!current) return undefined;
 
     const next = { ...current, ...definedOnly(patch) };
-    this.#db
-      .prepare(
-        `UPDATE stacks SET name = ?, description = ?, url = ?, labels = ?, delete_protection = ?,
-           updated_at = ? WHERE id = ?`,
-      )
-      .run(
-        next.name,
-        next.description,
-        next.url,
-        JSON.stringify(next.labels),
-        next.deleteProtection ? 1 : 0,
-        new Date().toISOString(),
-        id,
-      );
+    this.#guardUnique(
+      () =>
+        this.#db
+          .prepare(
+            `UPDATE stacks SET slug = ?, name = ?, description = ?, url = ?, labels = ?,
+               delete_protection = ?, grafana_token_sealed = ?, updated_at = ? WHERE id = ?`,
+          )
+          .run(
+            next.slug,
+            next.name,
+            next.description,
+            next.url,
+            JSON.stringify(next.labels),
+            next.deleteProtection ? 1 : 0,
+            next.grafanaTokenSealed,
+            new Date().toISOString(),
+            id,
+          ),
+      'stack',
+      next.slug,
+    );
 
     this.#changes.emit({ kind: 'stack', id: String(id) });
     return this.getStack(id);
@@ -435,6 +442,10 @@ function policyMatches(policy: AccessPolicy, filter: PolicyFilter): boolean {
 function tokenMatches(token: Token, filter: TokenFilter): boolean {
   if (filter.name !== undefined && token.name !== filter.name) return false;
   if (filter.accessPolicyIds && !filter.accessPolicyIds.includes(token.accessPolicyId))
+    return false;
+  if (filter.expiresBefore && !(token.expiresAt && token.expiresAt < filter.expiresBefore))
+    return false;
+  if (filter.expiresAfter && !(token.expiresAt === null || token.expiresAt > filter.expiresAfter))
     return false;
   if (filter.includeExpired || token.expiresAt === null) return true;
 

@@ -6,7 +6,7 @@ import type { Token } from '../model/token.js';
 
 export type NewStack = Omit<
   Stack,
-  'id' | 'instanceIds' | 'tenants' | 'createdAt' | 'updatedAt' | 'status'
+  'id' | 'instanceIds' | 'tenants' | 'createdAt' | 'updatedAt' | 'status' | 'grafanaTokenSealed'
 >;
 export type NewPolicy = Omit<AccessPolicy, 'createdAt' | 'updatedAt'>;
 export type NewToken = Omit<Token, 'firstUsedAt' | 'lastUsedAt' | 'createdAt' | 'updatedAt'>;
@@ -16,7 +16,10 @@ export type PolicyPatch = Partial<
 >;
 export type TokenPatch = Partial<Pick<Token, 'displayName' | 'expiresAt'>>;
 export type StackPatch = Partial<
-  Pick<Stack, 'name' | 'description' | 'url' | 'labels' | 'deleteProtection'>
+  Pick<
+    Stack,
+    'slug' | 'name' | 'description' | 'url' | 'labels' | 'deleteProtection' | 'grafanaTokenSealed'
+  >
 >;
 
 export interface PolicyFilter {
@@ -34,6 +37,8 @@ export interface TokenFilter {
   accessPolicyIds?: string[];
   name?: string;
   includeExpired?: boolean;
+  expiresBefore?: Date;
+  expiresAfter?: Date;
   now?: Date;
 }
 

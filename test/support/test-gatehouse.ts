@@ -24,6 +24,8 @@ export async function startTestGatehouse(
       dataDir,
       printAdminToken: false,
       ...overrides,
+      // Tests make many management calls; the rate limit has its own test.
+      limits: { accessPolicyRequestsPerHour: 0, ...(overrides.limits as object | undefined) },
     },
     '',
   );
