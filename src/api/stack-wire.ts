@@ -139,7 +139,8 @@ function grafanaOnlyFields(): Record<string, unknown> {
     customDomain: false,
     datasourceCnts: {},
     gateway: 'gatehouse',
-    plan: 'gatehouse',
+    // The document's plan enum has no self-hosted value; gcloud is its generic one.
+    plan: 'gcloud',
     planName: 'Gatehouse',
     provider: 'self-hosted',
     providerRegion: '',
