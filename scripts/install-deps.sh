@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(prometheus)
-[ "${GATEHOUSE_WITH_BENCH:-0}" = 1 ] && packages+=(victoria-metrics wrk)
+packages=(prometheus victoria-metrics)
+[ "${GATEHOUSE_WITH_BENCH:-0}" = 1 ] && packages+=(wrk)
 
 missing=()
 for package in "${packages[@]}"; do

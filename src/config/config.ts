@@ -11,8 +11,8 @@ const cidr = str({ pattern: /^[0-9a-fA-F.:]+\/\d{1,3}$/, hint: 'a CIDR such as 1
 
 /** How one backend separates tenants (design §3). */
 export const tenancyModes = ['header', 'none', 'label'] as const;
-/** How label policies reach the backend (design §3); header and vm come with their issues. */
-export const lbacModes = ['rewrite', 'header'] as const;
+/** How label policies reach the backend (design §3). */
+export const lbacModes = ['rewrite', 'header', 'vm'] as const;
 export const metricsKinds = ['prometheus', 'mimir', 'victoriametrics'] as const;
 
 const metricsBackend = obj(

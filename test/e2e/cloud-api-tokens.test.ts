@@ -54,7 +54,7 @@ describe('token list filters', () => {
       .filter((n: string) => n.startsWith('f-'));
   };
 
-  it.each([
+  const cases: [string, () => string, string[]][] = [
     ['accessPolicyName', () => 'accessPolicyName=filter-stack', ['f-never']],
     [
       'accessPolicyIds',
@@ -67,7 +67,9 @@ describe('token list filters', () => {
     ['expiresBefore', () => `expiresBefore=${later(7)}`, ['f-soon']],
     ['expiresAfter', () => `expiresAfter=${later(7)}`, ['f-late', 'f-never']],
     ['name', () => 'name=f-late', ['f-late']],
-  ] as const)('filters by %s', async (_name, query, expected) => {
+  ];
+
+  it.each(cases)('filters by %s', async (_name, query, expected) => {
     expect(await names(query())).toEqual(expected);
   });
 
@@ -95,10 +97,10 @@ describe('paging', () => {
     let path: string | null = `/api/v1/tokens?region=local&accessPolicyId=${policy.id}&pageSize=2`;
     let created = 5;
     while (path) {
-      const page = await gatehouse.api.ok('GET', path);
+      const page: any = await gatehouse.api.ok('GET', path);
       seen.push(...page.items.map((t: { name: string }) => t.name));
       if (created < 8) await gatehouse.api.createToken(policy.id, `page-${created++}`);
-      const cursor = page.metadata.pagination.pageCursor;
+      const cursor: string | null = page.metadata.pagination.pageCursor;
       path = cursor
         ? `/api/v1/tokens?region=local&accessPolicyId=${policy.id}&pageSize=2&pageCursor=${cursor}`
         : null;
@@ -170,7 +172,7 @@ describe('data-plane credentials', () => {
     });
 
     expect(answer.status).toBe(401);
-    expect((await answer.json()).error).toMatch(/basic auth|instance/i);
+    expect(((await answer.json()) as { error: string }).error).toMatch(/basic auth|instance/i);
   });
 
   it('honours allowedSubnets against X-Forwarded-For from a trusted proxy', async () => {
@@ -188,7 +190,7 @@ describe('data-plane credentials', () => {
     expect((await ask('10.1.2.3')).status).toBe(200);
     const refused = await ask('192.168.1.1');
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error).toMatch(/192\.168\.1\.1/);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/192\.168\.1\.1/);
   });
 });
 

@@ -5,6 +5,8 @@ export interface RecordedRequest {
   method: string;
   url: URL;
   headers: IncomingHttpHeaders;
+  /** Every value of each header as sent, e.g. repeated X-Prom-Label-Policy lines. */
+  headersDistinct: NodeJS.Dict<string[]>;
   body: Buffer;
 }
 
@@ -29,6 +31,7 @@ export class FakeUpstream {
           method: req.method ?? '',
           url: new URL(req.url ?? '/', 'http://upstream.invalid'),
           headers: req.headers,
+          headersDistinct: req.headersDistinct,
           body: Buffer.concat(chunks),
         };
         this.requests.push(recorded);

@@ -147,7 +147,7 @@ function server(
 }
 
 /** Keeps the last 16 KiB of output for error messages. */
-function captureLog(child: ChildProcess): () => string {
+export function captureLog(child: ChildProcess): () => string {
   let text = '';
   const append = (chunk: Buffer): void => {
     text = (text + chunk.toString()).slice(-16_384);
@@ -157,13 +157,18 @@ function captureLog(child: ChildProcess): () => string {
   return () => text;
 }
 
-async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+export async function waitReady(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  readyPath = '/-/ready',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`exited with ${child.exitCode ?? child.signalCode}`);
     }
-    if (await isReady(url)) {
+    if (await isReady(url + readyPath)) {
       return;
     }
     await sleep(100);
@@ -173,7 +178,7 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 
 async function isReady(url: string): Promise<boolean> {
   try {
-    const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
     await response.arrayBuffer();
     return response.ok;
   } catch {
@@ -182,7 +187,7 @@ async function isReady(url: string): Promise<boolean> {
 }
 
 /** SIGTERM to this child's pid, SIGKILL if it has not exited within 10 s. */
-async function stopProcess(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+export async function stopProcess(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return;
   }

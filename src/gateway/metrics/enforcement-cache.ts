@@ -30,7 +30,11 @@ export class EnforcementCache {
 }
 
 /** Least recently used goes first: a Map keeps insertion order, so re-insert on every hit. */
-function refresh(queries: Map<string, EnforcedQuery>, query: string, hit: EnforcedQuery): EnforcedQuery {
+function refresh(
+  queries: Map<string, EnforcedQuery>,
+  query: string,
+  hit: EnforcedQuery,
+): EnforcedQuery {
   queries.delete(query);
   queries.set(query, hit);
   return hit;

@@ -52,13 +52,14 @@ export function backendHeaders(backend: MetricsBackend): Record<string, string> 
 /**
  * The selectors a read is confined to once tenancy is added. Tenancy `label` ANDs the tenant
  * label into every selector (or is the only selector when the policy has none). In lbac
- * `header` mode the label policy travels in a header instead, so only tenancy is rewritten.
+ * `header` mode the label policy travels in a header instead, so only tenancy is confined here;
+ * in `vm` mode the whole scope travels as `extra_filters[]`.
  */
 export function rewriteScope(
   backend: MetricsBackend,
   labelScope: Selector[] | null,
 ): Selector[] | null {
-  const policy = backend.config.lbac === 'rewrite' ? labelScope : null;
+  const policy = backend.config.lbac === 'header' ? null : labelScope;
   if (backend.config.tenancy !== 'label') return policy;
 
   // The same inputs give the same array, so the enforcement cache can key on its identity.
@@ -67,8 +68,13 @@ export function rewriteScope(
   const known = memo.get(key);
   if (known) return known;
 
-  const tenantMatcher = { name: backend.config.tenantLabel, op: '=' as const, value: backend.tenant };
-  const scope = policy === null ? [[tenantMatcher]] : policy.map((selector) => [...selector, tenantMatcher]);
+  const tenantMatcher = {
+    name: backend.config.tenantLabel,
+    op: '=' as const,
+    value: backend.tenant,
+  };
+  const scope =
+    policy === null ? [[tenantMatcher]] : policy.map((selector) => [...selector, tenantMatcher]);
   memo.set(key, scope);
   return scope;
 }

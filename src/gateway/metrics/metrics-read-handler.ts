@@ -4,9 +4,9 @@ import { GatehouseError } from '../../errors/gatehouse-error.js';
 import type { Handler, RequestContext } from '../../http/route.js';
 import type { Selector } from '../../model/label-matcher.js';
 import { enforceMatchers } from '../../query/promql/enforce-matchers.js';
-import { formatSelector } from '../../query/promql/parse-selector.js';
 import { authorizeData } from '../data-access.js';
 import { requestHeaders } from '../forward-headers.js';
+import { labelPolicyHeaderValues, vmExtraFilters } from '../label-policy-transport.js';
 import { readParams, setOnly } from '../read-params.js';
 import type { UpstreamClient, UpstreamRequest } from '../upstream-client.js';
 import type { EnforcementCache } from './enforcement-cache.js';
@@ -55,6 +55,9 @@ export function metricsReadHandler(deps: MetricsReadDeps, endpoint: ReadEndpoint
   return async (context) => {
     const grant = await authorizeData(deps.authorizer, context, 'metrics', 'metrics:read');
     const plan = await planRead(deps, endpoint, context, grant);
+
+    const vm = plan.scope !== null && plan.backend.config.lbac === 'vm';
+    if (vm && endpoint.kind !== 'metadata') return relayWithVmFilters(deps, plan);
 
     switch (endpoint.kind) {
       case 'query':
@@ -152,20 +155,25 @@ async function relay(deps: MetricsReadDeps, plan: ReadPlan): Promise<void> {
   await deps.upstream.relay(plan.request(plan.params), plan.context.res);
 }
 
-/**
- * lbac `header`: Mimir/Loki builds with label access control read the policy from
- * `X-Prom-Label-Policy: <tenant>:<percent-encoded selector>`, one value per selector.
- */
+/** lbac `header`: the label policy travels in `X-Prom-Label-Policy`, the query untouched. */
 function labelPolicyHeader(
   backend: MetricsBackend,
   labelScope: Selector[] | null,
 ): Record<string, string[]> {
   if (backend.config.lbac !== 'header' || labelScope === null) return {};
 
-  const values = labelScope.map(
-    (selector) => `${backend.tenant}:${encodeURIComponent(formatSelector(selector))}`,
-  );
-  return { 'x-prom-label-policy': values };
+  return { 'x-prom-label-policy': labelPolicyHeaderValues(backend.tenant, labelScope) };
+}
+
+/**
+ * lbac `vm`: VictoriaMetrics applies `extra_filters[]` itself to every selector of the query
+ * and to `match[]`; client copies were already deleted when the parameters were read.
+ */
+async function relayWithVmFilters(deps: MetricsReadDeps, plan: ReadPlan): Promise<void> {
+  for (const filter of vmExtraFilters(plan.scope ?? []))
+    plan.params.append('extra_filters[]', filter);
+
+  return relay(deps, plan);
 }
 
 function withQuery(url: string, params: URLSearchParams): string {
