@@ -55,7 +55,8 @@ async function listPolicies(deps: ApiDeps, context: RequestContext): Promise<voi
 /** AccessPoliciesConfig: the realms the caller may use, the scope catalogue and the sets. */
 async function getConfig(deps: ApiDeps, context: RequestContext): Promise<void> {
   const principal = await deps.access.require(context, 'accesspolicies:read');
-  const stacks = await deps.store.listStacks(deps.org.id);
+  const region = deps.access.region(context);
+  const stacks = (await deps.store.listStacks(deps.org.id)).filter((s) => s.region === region);
   const realms = [
     ...(principal.policy.coversOrg(deps.org.id)
       ? [{ type: 'org', identifier: String(deps.org.id) }]

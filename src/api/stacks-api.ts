@@ -1,14 +1,16 @@
 import { GatehouseError } from '../errors/gatehouse-error.js';
+import { sealGrafanaToken } from '../grafana/stack-grafana.js';
 import type { RequestContext, Route } from '../http/route.js';
 import type { Stack } from '../model/stack.js';
 import { requireOrg, requireStack } from './api-access.js';
 import type { ApiDeps } from './api-deps.js';
 import { apiRoute as route } from './api-route.js';
+import { invalid, preview } from './input-fields.js';
 import { readJsonObject, sendJson } from './json-body.js';
 import { offsetPage, orderedEnvelope } from './offset-page.js';
 import { nameGuard } from './policies-api.js';
 import { connectionsToInstanceWire, connectionsToV1Wire } from './stack-connections-wire.js';
-import { readStackCreate, readStackUpdate } from './stack-input.js';
+import { readGrafanaToken, readStackCreate, readStackUpdate } from './stack-input.js';
 import { filterStacks, sortStacks } from './stack-query.js';
 import { stackToInstanceWire, stackToV1Wire } from './stack-wire.js';
 
@@ -20,6 +22,8 @@ type Shape = 'v1' | 'instance';
  */
 export function stackRoutes(deps: ApiDeps): Route[] {
   return [
+    // Before `/api/v1/stacks/:idOrSlug`, which would take `checkUrl` for a slug.
+    route('stacks.checkUrl', '/api/v1/stacks/checkUrl', 'POST', (c) => checkSlug(deps, c)),
     ...shapeRoutes(deps, 'v1', '/api/v1/stacks'),
     ...shapeRoutes(deps, 'instance', '/api/instances'),
     route('orgs.instances', '/api/orgs/:org/instances', 'GET', (c) => listOrgStacks(deps, c)),
@@ -87,12 +91,20 @@ function sendList(deps: ApiDeps, context: RequestContext, stacks: Stack[], shape
 async function createStack(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
   const principal = await deps.access.require(context, 'stacks:write');
   requireOrg(principal, deps.org.id);
-  const fields = readStackCreate(await readJsonObject(context), shape, deps);
+  const body = await readJsonObject(context);
+  const fields = readStackCreate(body, shape, deps);
+  const grafanaToken = readGrafanaToken(body);
 
-  const stack = await nameGuard(fields.region, () =>
+  const created = await nameGuard(fields.region, () =>
     deps.store.createStack({ orgId: deps.org.id, ...fields }),
   );
-  sendJson(context, 200, wire(deps, stack, shape));
+  // The sealed token names its stack, so it is stored once the stack has its id.
+  const stack = grafanaToken
+    ? await deps.store.updateStack(created.id, {
+        grafanaTokenSealed: sealGrafanaToken(deps.sealer, created.id, grafanaToken),
+      })
+    : created;
+  sendJson(context, 200, wire(deps, stack as Stack, shape));
 }
 
 async function getStack(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
@@ -102,7 +114,11 @@ async function getStack(deps: ApiDeps, context: RequestContext, shape: Shape): P
 
 async function updateStack(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
   const stack = await findStack(deps, context, 'stacks:write');
-  const patch = readStackUpdate(await readJsonObject(context));
+  const body = await readJsonObject(context);
+  const patch = readStackUpdate(body);
+  const grafanaToken = readGrafanaToken(body);
+  if (grafanaToken !== undefined)
+    patch.grafanaTokenSealed = sealGrafanaToken(deps.sealer, stack.id, grafanaToken);
 
   const updated = await nameGuard(stack.region, () => deps.store.updateStack(stack.id, patch));
   sendJson(context, 200, wire(deps, updated as Stack, shape));
@@ -128,6 +144,28 @@ async function connections(deps: ApiDeps, context: RequestContext, shape: Shape)
   sendJson(context, 200, body);
 }
 
+/**
+ * checkStackSlugV1: is the slug in `url` (a bare slug or `https://<slug>.<domain>`) free? 200
+ * with `{slug, url}` when it is, 409 when a stack has it.
+ */
+async function checkSlug(deps: ApiDeps, context: RequestContext): Promise<void> {
+  await deps.access.require(context, 'stacks:read');
+  const body = await readJsonObject(context);
+  if (typeof body.url !== 'string' || body.url === '')
+    throw invalid('url', `expected a stack URL or slug, received ${preview(body.url)}`);
+
+  const slug = slugOfUrl(body.url);
+  if (await deps.store.getStack(slug))
+    throw new GatehouseError('API_NAME_TAKEN', { kind: 'stack', name: slug, region: 'any' });
+
+  sendJson(context, 200, { slug, url: body.url });
+}
+
+function slugOfUrl(url: string): string {
+  const host = /^https?:\/\/([^/.:]+)/.exec(url)?.[1];
+  return (host ?? url).toLowerCase();
+}
+
 /** Gatehouse provisions nothing: a stack serves as soon as it exists. */
 async function readiness(deps: ApiDeps, context: RequestContext): Promise<void> {
   const stack = await findStack(deps, context, 'stacks:read');
@@ -135,7 +173,11 @@ async function readiness(deps: ApiDeps, context: RequestContext): Promise<void> 
 }
 
 /** The stack named by the path, in this org and covered by the caller's realms; 404 otherwise. */
-async function findStack(deps: ApiDeps, context: RequestContext, scope: string): Promise<Stack> {
+export async function findStack(
+  deps: ApiDeps,
+  context: RequestContext,
+  scope: string,
+): Promise<Stack> {
   const principal = await deps.access.require(context, scope);
   const key = context.params.idOrSlug ?? '';
   const stack = await deps.store.getStack(key);
