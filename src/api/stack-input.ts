@@ -46,6 +46,27 @@ export function readStackUpdate(body: Record<string, unknown>): StackPatch {
   };
 }
 
+/**
+ * Gatehouse's write-only extension of stack bodies: the service-account token of the stack's
+ * Grafana, used for the plugins API. A string sets it, `null` or `""` clears it, absence keeps
+ * it. It is never echoed, not even in an error message.
+ */
+export function readGrafanaToken(body: Record<string, unknown>): string | null | undefined {
+  const value = body.grafanaToken;
+  if (value === undefined) return undefined;
+  if (value === null || value === '') return null;
+  if (typeof value === 'string' && value.length <= 4096 && /^[\x21-\x7e]+$/.test(value))
+    return value;
+
+  const received =
+    typeof value === 'string' ? `a string of ${value.length} characters` : typeof value;
+  throw invalid(
+    'grafanaToken',
+    `expected a service account token (up to 4096 printable characters, no spaces) or null, ` +
+      `received ${received}`,
+  );
+}
+
 function readRegion(value: unknown, shape: 'v1' | 'instance', config: Config): string {
   const known = config.regions.map((region) => region.slug);
   if (value === undefined && shape === 'instance') return known[0] as string;

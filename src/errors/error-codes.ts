@@ -58,6 +58,7 @@ export const errorCodes = {
     message: 'unsupported Content-Encoding {received}; expected {expected}',
   },
   PARAM_MISSING: { status: 400, message: 'missing parameter {param}' },
+  LABEL_POLICY_FORBIDS: { status: 403, message: 'not allowed under a label policy: {reason}' },
   PARAM_INVALID: { status: 400, message: 'invalid parameter {param}: {reason}' },
   QUERY_PARSE_ERROR: { status: 400, message: 'cannot parse {what}: {reason}' },
   QUERY_UNSUPPORTED: { status: 400, message: 'query cannot be enforced: {reason}' },
@@ -85,6 +86,30 @@ export const errorCodes = {
     message: 'region {region} has no {service} backend configured',
   },
   INTERNAL: { status: 500, message: 'internal error (request id {requestId})' },
+
+  // Stack plugins: Gatehouse drives the stack's own Grafana (its URL and service-account token).
+  GRAFANA_NOT_CONFIGURED: {
+    status: 409,
+    message:
+      'stack {slug} has {missing}; set url (the Grafana root URL) and grafanaToken (a Grafana ' +
+      'service account token) with POST /api/instances/{slug}',
+  },
+  GRAFANA_REFUSED: {
+    status: 409,
+    message: 'the Grafana of stack {slug} refused to {action}: {status} {reason}',
+  },
+  GRAFANA_UNAVAILABLE: {
+    status: 503,
+    message: 'the Grafana of stack {slug} could not {action}: {reason}',
+  },
+  PLUGIN_NOT_INSTALLED: {
+    status: 404,
+    message: 'plugin {plugin} is not installed on stack {slug}',
+  },
+  PLUGIN_UNKNOWN: {
+    status: 404,
+    message: 'the Grafana of stack {slug} found no plugin {plugin} {version} to install: {reason}',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

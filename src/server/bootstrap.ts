@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SecretBox } from '../auth/secret-box.js';
 import { SecretHasher } from '../auth/secret-hasher.js';
 import { encodeToken } from '../auth/token-codec.js';
 import type { Config } from '../config/config.js';
@@ -34,14 +35,27 @@ export const adminScopes = [
   'rules:write',
 ];
 
-/** The HMAC key for token secrets: created once, kept beside the database, mode 0600. */
-export function loadHashKey(config: Config): Buffer {
-  const path = join(config.dataDir, 'token-hash.key');
+/**
+ * A server key kept beside the database as base64 in `<dataDir>/<fileName>`: created once on the
+ * first start (mode 0600, never overwritten), read on every later start.
+ */
+export function loadServerKey(config: Config, fileName: string, newKey: () => Buffer): Buffer {
+  const path = join(config.dataDir, fileName);
   if (existsSync(path)) return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
 
-  const key = SecretHasher.newKey();
+  const key = newKey();
   writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   return key;
+}
+
+/** The HMAC key for token secrets. */
+export function loadHashKey(config: Config): Buffer {
+  return loadServerKey(config, 'token-hash.key', SecretHasher.newKey);
+}
+
+/** The AES-256-GCM key of the secret box (stack Grafana tokens). */
+export function loadSecretBoxKey(config: Config): Buffer {
+  return loadServerKey(config, 'secret-box.key', SecretBox.newKey);
 }
 
 export interface BootstrapResult {

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { ApiAccess } from '../api/api-access.js';
 import type { ApiDeps } from '../api/api-deps.js';
 import { orgRoutes } from '../api/orgs-api.js';
+import { pluginRoutes } from '../api/plugins-api.js';
 import { policyRoutes } from '../api/policies-api.js';
 import { stackRoutes } from '../api/stacks-api.js';
 import { tokenRoutes } from '../api/tokens-api.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { ClientAddressResolver } from '../auth/client-address.js';
 import { DataAuthorizer } from '../auth/data-authorizer.js';
+import { SecretBox } from '../auth/secret-box.js';
 import { SecretHasher } from '../auth/secret-hasher.js';
 import { StackDirectory } from '../auth/stack-directory.js';
 import { UsageRecorder } from '../auth/usage-recorder.js';
@@ -18,13 +20,14 @@ import type { Config } from '../config/config.js';
 import { EnforcementCache } from '../gateway/metrics/enforcement-cache.js';
 import { metricsRoutes } from '../gateway/metrics/metrics-routes.js';
 import { UpstreamClient } from '../gateway/upstream-client.js';
+import { GrafanaPluginClient } from '../grafana/grafana-plugin-client.js';
 import { createDispatcher } from '../http/request-dispatcher.js';
 import { RouteTable } from '../http/route-table.js';
 import type { Logger } from '../log/logger.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { MetricsRegistry } from '../telemetry/metrics-registry.js';
-import { bootstrap, loadHashKey } from './bootstrap.js';
+import { bootstrap, loadHashKey, loadSecretBoxKey } from './bootstrap.js';
 import { internalRoutes } from './internal-routes.js';
 
 export interface RunningGatehouse {
@@ -43,10 +46,12 @@ export async function startGatehouse(config: Config, log: Logger): Promise<Runni
   await store.migrate();
 
   const hasher = new SecretHasher(loadHashKey(config));
+  const sealer = new SecretBox(loadSecretBoxKey(config));
   const { org, adminToken } = await bootstrap(config, store, hasher);
   const usage = new UsageRecorder(store, config.limits.usageFlushMs);
   const authenticator = new Authenticator(store, hasher, usage);
   const upstream = new UpstreamClient();
+  const grafana = new GrafanaPluginClient();
   const metrics = new MetricsRegistry();
 
   const main = await listen(config.listen, (server) => server);
@@ -56,6 +61,8 @@ export async function startGatehouse(config: Config, log: Logger): Promise<Runni
     store,
     access: new ApiAccess(authenticator, config),
     hasher,
+    sealer,
+    grafana,
     org,
     publicUrl: url,
   };
@@ -65,6 +72,7 @@ export async function startGatehouse(config: Config, log: Logger): Promise<Runni
     .add(policyRoutes(api))
     .add(tokenRoutes(api))
     .add(stackRoutes(api))
+    .add(pluginRoutes(api))
     .add(orgRoutes(api))
     .add(metricsRoutes({ config, authorizer, upstream, enforcement: new EnforcementCache() }));
   const clientAddresses = new ClientAddressResolver(config.trustedProxies);
@@ -81,6 +89,7 @@ export async function startGatehouse(config: Config, log: Logger): Promise<Runni
     await Promise.all([closeServer(main), closeServer(internal)]);
     await usage.close();
     await upstream.close();
+    await grafana.close();
     await store.close();
     log.flush();
   };
