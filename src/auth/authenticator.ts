@@ -31,7 +31,7 @@ export class Authenticator {
     this.#hasher = hasher;
     this.#usage = usage;
     store.onChange((change) => {
-      if (change.kind === 'token' || change.kind === 'policy') this.#invalidate();
+      if (change.kind !== 'stack' && change.kind !== 'org') this.#invalidate();
     });
   }
 

@@ -17,7 +17,7 @@ export class StackDirectory {
   constructor(store: Store) {
     this.#store = store;
     store.onChange((change) => {
-      if (change.kind !== 'stack') return;
+      if (change.kind !== 'stack' && change.kind !== 'external') return;
 
       this.#generation++;
       this.#byInstance.clear();

@@ -31,9 +31,14 @@ type Db = Database.Database;
  * The embedded store: one SQLite file in WAL mode (design §5). better-sqlite3 is synchronous;
  * the async interface exists so that the PostgreSQL store can share it.
  */
+/** How often other processes' commits are looked for (design §5: changes reach all within 1 s). */
+const externalCheckMs = 250;
+
 export class SqliteStore implements Store {
   readonly #db: Db;
   readonly #changes = new ChangeFeed();
+  readonly #watch: NodeJS.Timeout;
+  #dataVersion: number;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -42,6 +47,28 @@ export class SqliteStore implements Store {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
+
+    this.#dataVersion = this.#readDataVersion();
+    this.#watch = setInterval(() => this.#noticeOtherWriters(), externalCheckMs).unref();
+  }
+
+  /**
+   * Another process on the same file (a second Gatehouse, or a worker) may revoke a token:
+   * SQLite's data_version moves on each commit by another connection, and then every cache is
+   * told to drop everything, within externalCheckMs.
+   */
+  #noticeOtherWriters(): void {
+    if (!this.#db.open) return;
+
+    const version = this.#readDataVersion();
+    if (version === this.#dataVersion) return;
+
+    this.#dataVersion = version;
+    this.#changes.emit({ kind: 'external', id: '*' });
+  }
+
+  #readDataVersion(): number {
+    return this.#db.pragma('data_version', { simple: true }) as number;
   }
 
   async migrate(): Promise<void> {
@@ -62,6 +89,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#watch);
     this.#db.close();
   }
 

@@ -50,7 +50,8 @@ export interface TokenUsage {
 }
 
 export interface StoreChange {
-  kind: 'policy' | 'token' | 'stack' | 'org';
+  /** `external`: another process changed the store; what changed is unknown. */
+  kind: 'policy' | 'token' | 'stack' | 'org' | 'external';
   id: string;
 }
 
