@@ -32,12 +32,27 @@ const metricsBackend = obj(
 /** The document's enum for a region's provider; typed clients reject other values. */
 export const regionProviders = ['aws', 'azure', 'fedramp-palantir', 'gcp'] as const;
 
+/** Loki's label access control reads X-Prom-Label-Policy too; `vm` is metrics-only. */
+export const logsLbacModes = ['rewrite', 'header'] as const;
+
+const logsBackend = obj(
+  {
+    url: httpUrl,
+    tenancy: oneOf(tenancyModes),
+    tenantLabel: labelName,
+    lbac: oneOf(logsLbacModes),
+    basicAuth: optional(obj({ username: str(), password: str() })),
+  },
+  { tenancy: 'header', tenantLabel: 'tenant', lbac: 'rewrite' },
+);
+
 const region = obj(
   {
     slug,
     name: optional(str()),
     provider: oneOf(regionProviders),
     metrics: optional(metricsBackend),
+    logs: optional(logsBackend),
   },
   { provider: 'gcp' },
 );
@@ -98,6 +113,7 @@ export const configCheck = obj(
           writePath: undefined,
           basicAuth: undefined,
         },
+        logs: undefined,
       },
     ],
     printAdminToken: true,
@@ -109,3 +125,4 @@ type Checked<C> = C extends Check<infer T> ? T : never;
 export type Config = Checked<typeof configCheck>;
 export type RegionConfig = Config['regions'][number];
 export type MetricsBackendConfig = NonNullable<RegionConfig['metrics']>;
+export type LogsBackendConfig = NonNullable<RegionConfig['logs']>;

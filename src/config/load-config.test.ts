@@ -31,7 +31,29 @@ describe('loadConfig', () => {
     });
   });
 
+  it('drops a trailing slash from publicUrl, as clients append paths to it', () => {
+    expect(fromYaml('publicUrl: "https://gh.example.test/"\n')().publicUrl).toBe(
+      'https://gh.example.test',
+    );
+  });
+
   const rejections: [string, string, RegExp][] = [
+    [
+      'a metrics backend without url (regression: publicUrl made every URL optional)',
+      'regions:\n  - slug: a\n    metrics: {}\n',
+      /regions\[0\]\.metrics\.url: expected an http\(s\) URL, received nothing/,
+    ],
+    ['a port above 65535', 'listen: 127.0.0.1:99999\n', /config key listen: expected a port/],
+    [
+      'the same address for both listeners',
+      'listen: 127.0.0.1:9000\ninternalListen: 127.0.0.1:9000\n',
+      /internalListen: expected an address other than listen/,
+    ],
+    [
+      'a CIDR with a prefix too long',
+      'trustedProxies: [10.0.0.0/99]\n',
+      /trustedProxies\[0\]: expected a valid CIDR/,
+    ],
     [
       'an unknown top-level key',
       'listne: 127.0.0.1:1\n',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parse } from 'yaml';
 import { configCheck, type Config } from './config.js';
 import { ConfigError } from './schema-check.js';
@@ -12,7 +13,34 @@ export function loadConfig(path: string | undefined): Config {
   const config = configCheck(raw, '');
 
   checkRegionsUnique(config);
-  return config;
+  checkAddresses(config);
+  return { ...config, publicUrl: config.publicUrl?.replace(/\/+$/, '') };
+}
+
+/** What the schema cannot say alone: port ranges, distinct listeners, valid CIDRs. */
+function checkAddresses(config: Config): void {
+  for (const key of ['listen', 'internalListen'] as const) {
+    const port = Number(config[key].slice(config[key].lastIndexOf(':') + 1));
+    if (port > 65_535) throw new ConfigError(key, 'a port from 0 to 65535', config[key]);
+  }
+
+  if (config.listen === config.internalListen && !config.listen.endsWith(':0')) {
+    throw new ConfigError('internalListen', 'an address other than listen', config.internalListen);
+  }
+
+  config.trustedProxies.forEach((cidr, index) => {
+    if (!isCidr(cidr)) throw new ConfigError(`trustedProxies[${index}]`, 'a valid CIDR', cidr);
+  });
+}
+
+function isCidr(text: string): boolean {
+  const [address = '', bits = ''] = text.split('/');
+  const family = isIP(address);
+  const prefix = Number(bits);
+
+  return (
+    family !== 0 && Number.isInteger(prefix) && prefix >= 0 && prefix <= (family === 4 ? 32 : 128)
+  );
 }
 
 function readYaml(path: string): unknown {

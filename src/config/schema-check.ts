@@ -14,7 +14,7 @@ export type Check<T> = (value: unknown, path: string) => T;
 export function str(options: { pattern?: RegExp; hint?: string } = {}): Check<string> {
   return (value, path) => {
     if (typeof value !== 'string' || value === '') {
-      throw new ConfigError(path, 'a non-empty string', value);
+      throw new ConfigError(path, options.hint ?? 'a non-empty string', value);
     }
 
     if (options.pattern && !options.pattern.test(value)) {
@@ -110,10 +110,14 @@ function readKey(
 
 const optionalChecks = new WeakSet<Check<unknown>>();
 
-/** Marks a check whose key may be left out entirely (the value is then undefined). */
+/**
+ * A check whose key may be left out entirely (the value is then undefined). It wraps the check,
+ * so a shared check (e.g. an URL) made optional in one place stays required elsewhere.
+ */
 export function optional<T>(check: Check<T>): Check<T | undefined> {
-  optionalChecks.add(check as Check<unknown>);
-  return check;
+  const wrapped: Check<T | undefined> = (value, path) => check(value, path);
+  optionalChecks.add(wrapped as Check<unknown>);
+  return wrapped;
 }
 
 function isOptional(check: Check<unknown>): boolean {
