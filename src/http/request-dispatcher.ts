@@ -88,7 +88,8 @@ function logRequest(
 
   deps.metrics.requests.inc({ route, code: String(status) });
   deps.metrics.duration.observe({ route }, seconds);
-  if (code) deps.metrics.denials.inc({ code });
+  if (code?.startsWith('UPSTREAM_')) deps.metrics.upstreamErrors.inc({ code, route });
+  else if (code && status >= 400 && status < 500) deps.metrics.denials.inc({ code });
 
   const line = {
     requestId: context.requestId,

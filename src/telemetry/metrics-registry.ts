@@ -79,7 +79,7 @@ export class MetricsRegistry {
   readonly requests = new Counter('gatehouse_requests_total', 'Requests by route and status code.');
   readonly denials = new Counter(
     'gatehouse_denied_requests_total',
-    'Refused requests by error code.',
+    'Requests refused with a 4xx, by error code (auth, scope, bad input).',
   );
   readonly duration = new Histogram(
     'gatehouse_request_duration_seconds',
@@ -87,7 +87,7 @@ export class MetricsRegistry {
   );
   readonly upstreamErrors = new Counter(
     'gatehouse_upstream_errors_total',
-    'Failed upstream calls by service.',
+    'Requests whose backend call failed (502/504), by error code and route.',
   );
 
   render(): string {

@@ -51,7 +51,7 @@ export class PromqlAstBuilder {
       case 'StepInvariantExpr':
         return this.at(node);
       case 'ParenExpr':
-        return { kind: 'paren', expr: this.build(this.child(node, 0)) };
+        return { kind: 'paren', expr: this.build(this.only(node)) };
       case 'UnaryExpr':
         return this.unary(node);
       case 'BinaryExpr':
@@ -69,12 +69,22 @@ export class PromqlAstBuilder {
     return this.source.slice(node.from, node.to);
   }
 
+  /** Comments are dropped: the query sent on is printed from this tree, never the input text. */
   private children(node: SyntaxNode): SyntaxNode[] {
     const out: SyntaxNode[] = [];
     for (let child = node.firstChild; child; child = child.nextSibling) {
-      out.push(child);
+      if (child.type.name !== 'LineComment') out.push(child);
     }
     return out;
+  }
+
+  /** The single child of a node that must have exactly one; anything else fails closed. */
+  private only(node: SyntaxNode): SyntaxNode {
+    const children = this.children(node);
+    if (children.length !== 1 || !children[0]) {
+      throw unsupported(`${node.type.name} with ${children.length} parts at position ${node.from}`);
+    }
+    return children[0];
   }
 
   private child(node: SyntaxNode, index: number): SyntaxNode {

@@ -93,10 +93,36 @@ describe('enforceQuery', () => {
         ' and sum(absent_over_time(x{job="web"}[5m])))',
     },
     {
-      name: 'passes a query without selectors through exactly as written',
+      name: 'passes a query without selectors on as printed from its tree',
       query: '1+1',
       selectors: union,
-      want: '1+1',
+      want: '1 + 1',
+    },
+    {
+      name: 'regression: a # comment ended by a carriage return hides nothing from enforcement',
+      query: '(vector(1) #\r or secret_b\n)',
+      selectors: teamA,
+      want: '(vector(1) or secret_b{namespace="team-a"})',
+    },
+    {
+      name: 'regression: a comment inside parentheses is dropped, not trusted',
+      query: '(vector(1) # note\n)',
+      selectors: teamA,
+      want: '(vector(1))',
+    },
+    {
+      name: 'accepts an ordinary trailing comment',
+      query: 'up # the targets\n',
+      selectors: teamA,
+      want: 'up{namespace="team-a"}',
+    },
+    {
+      name: 'regression: group_left without labels keeps its empty list before a union',
+      query: 'a * on(namespace) group_left b',
+      selectors: union,
+      want:
+        '(a{namespace="team-a", env="prod"} or a{job="web"}) * on(namespace) group_left() ' +
+        '(b{namespace="team-a", env="prod"} or b{job="web"})',
     },
     {
       name: 'leaves everything visible for an empty selector',

@@ -22,8 +22,9 @@ export type EnforcedQuery =
 export function enforceQuery(query: string, scope: readonly Selector[]): EnforcedQuery {
   const ast = parsePromql(query, 'query');
   const selectors = selectorsOf(ast);
-  // No selector reads no series (`1+1`, `time()`): the query goes on exactly as written.
-  if (selectors.length === 0) return { kind: 'single', query };
+  // No selector reads no series (`1+1`, `time()`). It still goes on as printed from the tree,
+  // never as written: text the parser reads differently from Prometheus must not pass.
+  if (selectors.length === 0) return { kind: 'single', query: printPromql(ast) };
 
   for (const selector of selectors) {
     assertNonEmptyMatcher(selector.matchers, 'query');

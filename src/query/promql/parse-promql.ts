@@ -9,7 +9,10 @@ import type { PromqlExpr } from './promql-ast.js';
  * Parses PromQL into the typed tree. A tree with any lezer error node is rejected whole
  * (design §4): Gatehouse never rewrites a query it could not fully read.
  */
-export function parsePromql(text: string, what: ParseWhat): PromqlExpr {
+export function parsePromql(input: string, what: ParseWhat): PromqlExpr {
+  // Prometheus ends a `#` comment at \r as well as \n; lezer-promql only at \n. Without this,
+  // `(vector(1) #\r or secret)` would hide `or secret` from Gatehouse but not from Prometheus.
+  const text = input.replace(/\r\n?/g, '\n');
   const tree = parser.parse(text);
   const errorAt = firstErrorPosition(tree);
   if (errorAt !== undefined) {
@@ -19,7 +22,7 @@ export function parsePromql(text: string, what: ParseWhat): PromqlExpr {
   const exprs: PromqlExpr[] = [];
   const builder = new PromqlAstBuilder(text, what);
   for (let node = tree.topNode.firstChild; node; node = node.nextSibling) {
-    exprs.push(builder.build(node));
+    if (node.type.name !== 'LineComment') exprs.push(builder.build(node));
   }
   const [expr] = exprs;
   if (!expr || exprs.length !== 1) {

@@ -104,9 +104,8 @@ function printMatching(matching: VectorMatching): string {
   if (!matching.group) {
     return base;
   }
-  const side = `group_${matching.group.side}`;
-  const labels = matching.group.labels;
-  return labels.length === 0 ? `${base} ${side}` : `${base} ${side}(${printLabelList(labels)})`;
+  // Always with its list, even empty: `group_left (a or b)` would read the union as the list.
+  return `${base} group_${matching.group.side}(${printLabelList(matching.group.labels)})`;
 }
 
 function printAggregate(expr: AggregateExpr): string {
