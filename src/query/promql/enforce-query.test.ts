@@ -178,3 +178,25 @@ describe('enforceQuery', () => {
     }
   });
 });
+
+describe('enforceQuery on queries that would explode', () => {
+  it('refuses nested range functions whose copies would grow past the limit, quickly', () => {
+    let query = 'vector(0.5)';
+    for (let depth = 0; depth < 16; depth++) {
+      query = `quantile_over_time(scalar(${query}), y[5m])`;
+    }
+    const started = Date.now();
+
+    expect(() => enforceQuery(query, union)).toThrow(/would grow to about \d+ nodes/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('still enforces a moderately nested query', () => {
+    let query = 'vector(0.5)';
+    for (let depth = 0; depth < 4; depth++) {
+      query = `quantile_over_time(scalar(${query}), y[5m])`;
+    }
+
+    expect(single(query, union)).toContain('y{job="web"}[5m]');
+  });
+});

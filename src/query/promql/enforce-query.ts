@@ -5,6 +5,7 @@ import { normalizeScope } from './normalize-scope.js';
 import { parsePromql } from './parse-promql.js';
 import type { PromqlExpr } from './promql-ast.js';
 import { printPromql } from './print-promql.js';
+import { assertTreeWeight } from './tree-weight.js';
 import { verifyEnforced } from './verify-enforced.js';
 import { selectorsOf } from './walk-selectors.js';
 
@@ -42,7 +43,10 @@ export function enforceQuery(query: string, scope: readonly Selector[]): Enforce
 }
 
 function rewrite(ast: PromqlExpr, scope: readonly Selector[]): string {
-  const printed = printPromql(enforceExpr(ast, scope));
+  const enforced = enforceExpr(ast, scope);
+  assertTreeWeight(enforced);
+
+  const printed = printPromql(enforced);
   verifyEnforced(printed, scope);
   return printed;
 }
