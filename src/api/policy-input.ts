@@ -1,6 +1,7 @@
 import { isWellFormedScope } from '../auth/scope-catalogue.js';
 import { SubnetList } from '../auth/subnet-list.js';
 import type { PolicyConditions, PolicyStatus, Realm } from '../model/access-policy.js';
+import type { LabelMatcher } from '../model/label-matcher.js';
 import { parseSelector } from '../query/promql/parse-selector.js';
 import type { PolicyPatch } from '../store/store.js';
 import {
@@ -108,12 +109,33 @@ function readLabelPolicies(value: unknown, field: string): Realm['labelPolicies'
 
 function checkSelector(selector: string, field: string): void {
   try {
-    parseSelector(selector);
+    parseSelector(selector).forEach(checkRegex);
   } catch (error) {
     throw invalid(
       field,
       `${preview(selector)} is not a label selector such as {namespace="team-a"}: ${(error as Error).message}`,
     );
+  }
+}
+
+/**
+ * Regex matchers must compile as the backends' RE2 would: a policy regex that fails only at
+ * query time would refuse every read of its tokens (and show the regex in the error), and one
+ * like `a)|(.*` would change meaning once merged with another selector's regex.
+ */
+function checkRegex(matcher: LabelMatcher): void {
+  if (matcher.op !== '=~' && matcher.op !== '!~') return;
+
+  // RE2 has no lookaround and no backreferences; its leading flag groups are not JavaScript's.
+  if (/\(\?[=!<]|\\[1-9]/.test(matcher.value))
+    throw new Error(`regex of ${matcher.name} uses lookaround or a backreference (RE2 has neither)`);
+
+  // Compiled alone, not only inside the backends' ^(?:...)$: `a)|(.*` compiles there and
+  // matches everything.
+  try {
+    new RegExp(matcher.value.replace(/\(\?[imsU]+\)/g, ''));
+  } catch {
+    throw new Error(`regex of ${matcher.name} does not compile: ${matcher.value}`);
   }
 }
 

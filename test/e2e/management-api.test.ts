@@ -197,7 +197,51 @@ describe('bad input on the management API', () => {
       },
       /labelPolicies\[0\]\.selector/,
     ],
+    [
+      'a selector regex that does not compile',
+      'selector',
+      {
+        name: 'a7',
+        scopes: ['metrics:read'],
+        realms: [
+          { type: 'org', identifier: '1', labelPolicies: [{ selector: '{namespace=~"("}' }] },
+        ],
+      },
+      /labelPolicies\[0\]\.selector.*does not compile/,
+    ],
+    [
+      'regression: a selector regex that would widen once merged (a)|(.*)',
+      'selector',
+      {
+        name: 'a8',
+        scopes: ['metrics:read'],
+        realms: [
+          {
+            type: 'org',
+            identifier: '1',
+            labelPolicies: [{ selector: '{namespace=~"team-a)|(.*"}' }],
+          },
+        ],
+      },
+      /does not compile/,
+    ],
   ];
+
+  it('accepts an RE2 case-insensitive regex in a label policy', async () => {
+    const answer = await gatehouse.api.call('POST', '/api/v1/accesspolicies?region=local', {
+      name: 'ci-regex',
+      scopes: ['metrics:read'],
+      realms: [
+        {
+          type: 'org',
+          identifier: '1',
+          labelPolicies: [{ selector: '{namespace=~"(?i)team-a"}' }],
+        },
+      ],
+    });
+
+    expect(answer.status).toBe(200);
+  });
 
   it.each(cases)('refuses %s with 409 naming the field', async (_name, _field, body, message) => {
     const answer = await gatehouse.api.call('POST', '/api/v1/accesspolicies?region=local', body);
