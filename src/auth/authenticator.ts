@@ -49,9 +49,13 @@ export class Authenticator {
    */
   async #load(rawToken: string): Promise<Principal> {
     const generation = this.#generation;
-    const hash = this.#hasher.hash(decodeToken(rawToken).secret);
+    const claims = decodeToken(rawToken);
+    const hash = this.#hasher.hash(claims.secret);
     const token = await this.#store.findTokenBySecretHash(hash);
     if (!token || !sameHash(token.secretHash, hash)) throw new GatehouseError('TOKEN_UNKNOWN');
+    // The readable claims must be the token's own: an edited org or region is not a token.
+    if (claims.orgId !== String(token.orgId) || claims.region !== token.region)
+      throw new GatehouseError('TOKEN_UNKNOWN');
 
     const policy = await this.#store.getPolicy(token.accessPolicyId);
     if (!policy) throw new GatehouseError('TOKEN_UNKNOWN');

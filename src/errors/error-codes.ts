@@ -39,6 +39,10 @@ export const errorCodes = {
 
   // Request shape (4xx).
   ROUTE_NOT_FOUND: { status: 404, message: 'no route for {method} {path}' },
+  UPGRADE_UNSUPPORTED: {
+    status: 400,
+    message: 'expected a WebSocket upgrade (GET with Upgrade: websocket); received {received}',
+  },
   METHOD_NOT_ALLOWED: {
     status: 405,
     message: '{method} is not allowed on {path}; allowed: {allowed}',

@@ -315,6 +315,34 @@ describe('bad input', () => {
     expect(await response.text()).toMatch(/snappy/);
   });
 
+  it('regression: refuses a label name that would leave its path segment, before the backend', async () => {
+    const before = upstream.requests.length;
+    const answer = await get(
+      '/api/prom/api/v1/label/..%2f..%2fquery/values',
+      basicAuth(promId, reader),
+    );
+
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { errorType: string }).errorType).toBe('bad_data');
+    expect(upstream.requests.length).toBe(before);
+  });
+
+  it('regression: refuses a token whose readable org or region claim was edited', async () => {
+    const claims = JSON.parse(Buffer.from(reader.slice(4), 'base64').toString());
+    const edited = `glc_${Buffer.from(JSON.stringify({ ...claims, o: '999' })).toString('base64')}`;
+    const answer = await get('/api/prom/api/v1/query?query=up', basicAuth(promId, edited));
+
+    expect(answer.status).toBe(401);
+  });
+
+  it('does not forward the client Content-Encoding with the re-encoded form body', async () => {
+    await postForm('/api/prom/api/v1/query', basicAuth(promId, reader), 'query=up', {
+      'content-encoding': 'identity',
+    });
+
+    expect(upstream.last().headers['content-encoding']).toBeUndefined();
+  });
+
   it('keeps serving after all of the above', async () => {
     expect((await get('/api/prom/api/v1/query?query=up', basicAuth(promId, reader))).status).toBe(
       200,

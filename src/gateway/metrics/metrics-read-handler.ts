@@ -5,18 +5,14 @@ import type { Handler, RequestContext } from '../../http/route.js';
 import type { Selector } from '../../model/label-matcher.js';
 import { enforceMatchers } from '../../query/promql/enforce-matchers.js';
 import { authorizeData } from '../data-access.js';
-import { requestHeaders } from '../forward-headers.js';
+import { labelNameParam, readHeaders } from '../read-request.js';
 import { labelPolicyHeaderValues, vmExtraFilters } from '../label-policy-transport.js';
 import { readParams, setOnly } from '../read-params.js';
 import type { UpstreamClient, UpstreamRequest } from '../upstream-client.js';
 import type { EnforcementCache } from './enforcement-cache.js';
 import { fanOutExemplars, fanOutQuery } from './fan-out-query.js';
-import {
-  backendHeaders,
-  metricsBackendFor,
-  rewriteScope,
-  type MetricsBackend,
-} from './metrics-backend.js';
+import { backendHeaders, rewriteScope } from '../backend-tenancy.js';
+import { metricsBackendFor, type MetricsBackend } from './metrics-backend.js';
 import { filterMetadata } from './metadata-filter.js';
 
 /** How a read endpoint is enforced (design §4). */
@@ -65,8 +61,13 @@ export function metricsReadHandler(deps: MetricsReadDeps, endpoint: ReadEndpoint
         return enforceQueryParam(deps, plan, endpoint.kind);
       case 'match':
         return enforceMatchParams(deps, plan);
-      case 'metadata':
-        return plan.scope === null ? relay(deps, plan) : filterMetadata(deps.upstream, plan);
+      case 'metadata': {
+        // Metadata is filtered here in every lbac mode: no backend applies a policy to it.
+        const scope = rewriteScope(lbacRewrite(plan.backend), grant.labelScope);
+        return scope === null
+          ? relay(deps, plan)
+          : filterMetadata(deps.upstream, { ...plan, scope });
+      }
       case 'passthrough':
         return relay(deps, plan);
       default: {
@@ -86,12 +87,14 @@ async function planRead(
   const backend = metricsBackendFor(deps.config, grant.stack);
   const params = await readParams(context.req, context.url, deps.config.limits.maxBodyBytes);
   const headers = {
-    ...requestHeaders(context.req.headers, context.clientAddress),
+    ...readHeaders(context),
     ...backendHeaders(backend),
     ...labelPolicyHeader(backend, grant.labelScope),
   };
   const ownTarget: UpstreamTarget = {
-    path: endpoint.upstreamPath.replace(':name', encodeURIComponent(context.params.name ?? '')),
+    path: endpoint.upstreamPath.includes(':name')
+      ? endpoint.upstreamPath.replace(':name', encodeURIComponent(labelNameParam(context)))
+      : endpoint.upstreamPath,
     method: endpoint.upstreamMethod,
   };
 
@@ -176,7 +179,11 @@ async function relayWithVmFilters(deps: MetricsReadDeps, plan: ReadPlan): Promis
   return relay(deps, plan);
 }
 
-function withQuery(url: string, params: URLSearchParams): string {
+function lbacRewrite(backend: MetricsBackend): MetricsBackend {
+  return { ...backend, config: { ...backend.config, lbac: 'rewrite' } };
+}
+
+export function withQuery(url: string, params: URLSearchParams): string {
   const query = params.toString();
   return query === '' ? url : `${url}?${query}`;
 }

@@ -12,7 +12,8 @@ import { forceLabel } from '../../remote-write/write-request.js';
 import { authorizeData } from '../data-access.js';
 import { requestHeaders } from '../forward-headers.js';
 import type { UpstreamClient } from '../upstream-client.js';
-import { backendHeaders, metricsBackendFor, type MetricsBackend } from './metrics-backend.js';
+import { backendHeaders } from '../backend-tenancy.js';
+import { metricsBackendFor, type MetricsBackend } from './metrics-backend.js';
 
 export interface MetricsWriteDeps {
   config: Config;
