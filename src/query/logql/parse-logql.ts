@@ -1,0 +1,40 @@
+import { parser } from '@grafana/lezer-logql';
+import type { Tree } from '@lezer/common';
+
+import { parseError, type ParseWhat } from '../promql/promql-errors.js';
+import { LogqlAstBuilder } from './build-logql-ast.js';
+import type { LogqlExpr } from './logql-ast.js';
+import { LogqlSyntax } from './logql-syntax.js';
+
+/**
+ * Parses LogQL into the typed tree. A tree with any lezer error node is rejected whole (design
+ * §4): Gatehouse never rewrites a query it could not fully read.
+ */
+export function parseLogql(text: string, what: ParseWhat): LogqlExpr {
+  const tree = parser.parse(text);
+  const errorAt = firstErrorPosition(tree);
+  if (errorAt !== undefined) {
+    throw parseError(what, `unexpected input at position ${errorAt}`);
+  }
+
+  const syntax = new LogqlSyntax(text, what);
+  const exprs = syntax.children(tree.topNode);
+  const [expr] = exprs;
+  if (!expr || exprs.length !== 1) {
+    throw parseError(what, exprs.length === 0 ? 'empty expression' : 'more than one expression');
+  }
+  return new LogqlAstBuilder(syntax).expr(expr);
+}
+
+function firstErrorPosition(tree: Tree): number | undefined {
+  let position: number | undefined;
+  tree.iterate({
+    enter: (node) => {
+      if (position === undefined && node.type.isError) {
+        position = node.from;
+      }
+      return position === undefined;
+    },
+  });
+  return position;
+}
