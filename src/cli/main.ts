@@ -1,64 +1,65 @@
-import { loadConfig } from '../config/load-config.js';
-import { ConfigError } from '../config/schema-check.js';
-import { createLogger } from '../log/logger.js';
-import { startGatehouse } from '../server/gatehouse.js';
+import { defaultUrl } from './api-client.js';
+import { CliError, exitCodes } from './cli-error.js';
+import type { CliIo } from './command-context.js';
+import { policiesCommands } from './policies-commands.js';
+import { runResource, type Resource } from './resource-command.js';
+import { stacksCommands } from './stacks-commands.js';
+import { tokensCommands } from './tokens-commands.js';
 
-const usage = `usage: gatehouse serve [--config <file>]
+const serveSynopsis = 'serve [--config <file>]   run the API and gateway (or GATEHOUSE_CONFIG)';
+const resources: Resource[] = [stacksCommands, policiesCommands, tokensCommands];
 
-  serve     run the API and gateway (config: --config or GATEHOUSE_CONFIG; none = defaults)
-`;
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+};
 
-/** `gatehouse <command>`; the management commands come with the Cloud API compatibility work. */
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'serve') return serve(rest);
+/** `gatehouse <command>`: exit 0 on success, 1 when the API or network failed, 2 for misuse. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
 
-  process.stderr.write(usage);
-  return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
+    io.err(`gatehouse: ${error.message}\n`);
+    return error.exitCode;
+  }
 }
 
-async function serve(args: string[]): Promise<number> {
-  const configPath = readFlag(args, '--config') ?? process.env.GATEHOUSE_CONFIG;
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  // Loaded on demand: the management commands need neither the server nor its native modules.
+  if (command === 'serve') return (await import('./serve-command.js')).serve(rest);
 
-  let config;
-  try {
-    config = loadConfig(configPath);
-  } catch (error) {
-    const prefix = error instanceof ConfigError ? 'invalid configuration: ' : '';
-    process.stderr.write(`gatehouse: ${prefix}${(error as Error).message}\n`);
-    return 2;
+  const resource = resources.find((candidate) => candidate.name === command);
+  if (resource) return runResource(resource, rest, io);
+
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out(usage());
+    return 0;
   }
 
-  const log = createLogger(config.log.level);
-  const running = await startGatehouse(config, log);
-  log.info(
-    { url: running.url, internal: running.internalUrl, dataDir: config.dataDir },
-    'gatehouse started',
+  io.err(`gatehouse: unknown command "${command}"\n\n${usage()}`);
+  return exitCodes.usage;
+}
+
+function usage(): string {
+  const width = Math.max(...resources.map((resource) => resource.name.length));
+  const lines = resources.map(
+    (resource) =>
+      `  ${resource.name.padEnd(width)}  list|get|create|update|delete   ${resource.about}`,
   );
 
-  if (running.adminToken && config.printAdminToken) {
-    process.stdout.write(
-      `\nAdmin token (shown once, also in ${config.dataDir}/admin-token):\n${running.adminToken}\n\n`,
-    );
-  }
-
-  await waitForSignal();
-  log.info('shutting down');
-  await running.close();
-  return 0;
-}
-
-function readFlag(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index >= 0) return args[index + 1];
-
-  const inline = args.find((arg) => arg.startsWith(`${name}=`));
-  return inline?.slice(name.length + 1);
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  return [
+    'usage: gatehouse <command> [flags]',
+    '',
+    `  ${serveSynopsis}`,
+    ...lines,
+    '',
+    'gatehouse <resource> --help shows the flags of each command.',
+    `The resource commands call the management API at GATEHOUSE_URL (default ${defaultUrl})`,
+    'with the token in GATEHOUSE_TOKEN; --region defaults to GATEHOUSE_REGION, else local.',
+    '',
+  ].join('\n');
 }
