@@ -32,20 +32,35 @@ export function cursorPage<T extends Keyed>(context: RequestContext, sorted: T[]
   };
 }
 
-/** The envelope of the access-policy and token lists (AccessPolicyListResponse). */
-export function listEnvelope<T>(page: Page<T>, path: string, wire: (item: T) => unknown): unknown {
+/**
+ * The envelope of the access-policy and token lists (AccessPolicyListResponse). `nextPage` is
+ * relative to the API root like Grafana Cloud's, and repeats the region and page size so that
+ * following it gives the next page of the same list.
+ */
+export function listEnvelope<T>(
+  page: Page<T>,
+  path: string,
+  wire: (item: T) => unknown,
+  query?: URLSearchParams,
+): unknown {
   return {
     items: page.items.map(wire),
     metadata: {
       pagination: {
         pageSize: page.pageSize,
         pageCursor: page.nextCursor,
-        nextPage: page.nextCursor
-          ? `${path}?pageCursor=${encodeURIComponent(page.nextCursor)}`
-          : null,
+        nextPage: page.nextCursor ? nextPageOf(path, page, query) : null,
       },
     },
   };
+}
+
+function nextPageOf<T>(path: string, page: Page<T>, query: URLSearchParams | undefined): string {
+  const next = new URLSearchParams(query);
+  next.set('pageSize', String(page.pageSize));
+  next.set('pageCursor', page.nextCursor ?? '');
+
+  return `${path}?${next.toString()}`;
 }
 
 function keyOf(item: Keyed): string {

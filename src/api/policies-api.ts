@@ -48,7 +48,12 @@ async function listPolicies(deps: ApiDeps, context: RequestContext): Promise<voi
   sendJson(
     context,
     200,
-    listEnvelope(cursorPage(context, visible), '/v1/accesspolicies', policyToWire),
+    listEnvelope(
+      cursorPage(context, visible),
+      '/v1/accesspolicies',
+      policyToWire,
+      context.url.searchParams,
+    ),
   );
 }
 

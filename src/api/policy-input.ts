@@ -128,7 +128,9 @@ function checkRegex(matcher: LabelMatcher): void {
 
   // RE2 has no lookaround and no backreferences; its leading flag groups are not JavaScript's.
   if (/\(\?[=!<]|\\[1-9]/.test(matcher.value))
-    throw new Error(`regex of ${matcher.name} uses lookaround or a backreference (RE2 has neither)`);
+    throw new Error(
+      `regex of ${matcher.name} uses lookaround or a backreference (RE2 has neither)`,
+    );
 
   // Compiled alone, not only inside the backends' ^(?:...)$: `a)|(.*` compiles there and
   // matches everything.

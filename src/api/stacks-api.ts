@@ -104,6 +104,7 @@ async function createStack(deps: ApiDeps, context: RequestContext, shape: Shape)
         grafanaTokenSealed: sealGrafanaToken(deps.sealer, created.id, grafanaToken),
       })
     : created;
+  await warnIfShared(deps, context, created);
   sendJson(context, 200, wire(deps, stack as Stack, shape));
 }
 
@@ -164,6 +165,27 @@ async function checkSlug(deps: ApiDeps, context: RequestContext): Promise<void> 
 function slugOfUrl(url: string): string {
   const host = /^https?:\/\/([^/.:]+)/.exec(url)?.[1];
   return (host ?? url).toLowerCase();
+}
+
+/**
+ * With tenancy `none` a backend is one tenant: every stack of the region reads the same data.
+ * That is fine for one stack and a trap for two, so the operator is told when it happens.
+ */
+async function warnIfShared(deps: ApiDeps, context: RequestContext, stack: Stack): Promise<void> {
+  const region = deps.config.regions.find((candidate) => candidate.slug === stack.region);
+  const shared = (['metrics', 'logs'] as const).filter((s) => region?.[s]?.tenancy === 'none');
+  if (shared.length === 0) return;
+
+  const neighbours = (await deps.store.listStacks(deps.org.id)).filter(
+    (other) => other.region === stack.region && other.id !== stack.id,
+  );
+  if (neighbours.length === 0) return;
+
+  context.log.warn(
+    { region: stack.region, services: shared, stacks: neighbours.length + 1 },
+    "several stacks share a backend with tenancy none: they can read each other's data; " +
+      'use tenancy header or label',
+  );
 }
 
 /** Gatehouse provisions nothing: a stack serves as soon as it exists. */

@@ -41,7 +41,11 @@ async function listTokens(deps: ApiDeps, context: RequestContext): Promise<void>
   const tokens = await deps.store.listTokens(filter);
   const visible = await visibleTokens(deps, principal, tokens, policy);
 
-  sendJson(context, 200, listEnvelope(cursorPage(context, visible), '/v1/tokens', tokenToWire));
+  sendJson(
+    context,
+    200,
+    listEnvelope(cursorPage(context, visible), '/v1/tokens', tokenToWire, context.url.searchParams),
+  );
 }
 
 async function createToken(deps: ApiDeps, context: RequestContext): Promise<void> {

@@ -43,6 +43,16 @@ describe('loadConfig', () => {
       'regions:\n  - slug: a\n    metrics: {}\n',
       /regions\[0\]\.metrics\.url: expected an http\(s\) URL, received nothing/,
     ],
+    [
+      'lbac header on a plain Prometheus, which would ignore the policy header',
+      'regions:\n  - slug: a\n    metrics: { url: "http://p", lbac: header }\n',
+      /regions\[0\]\.metrics\.lbac: expected rewrite or vm; header needs kind: mimir/,
+    ],
+    [
+      'lbac vm on a backend that is not VictoriaMetrics',
+      'regions:\n  - slug: a\n    metrics: { url: "http://p", kind: mimir, lbac: vm }\n',
+      /metrics\.lbac: expected vm only with kind: victoriametrics/,
+    ],
     ['a port above 65535', 'listen: 127.0.0.1:99999\n', /config key listen: expected a port/],
     [
       'the same address for both listeners',

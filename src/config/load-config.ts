@@ -14,6 +14,7 @@ export function loadConfig(path: string | undefined): Config {
 
   checkRegionsUnique(config);
   checkAddresses(config);
+  checkLbacModes(config);
   return { ...config, publicUrl: config.publicUrl?.replace(/\/+$/, '') };
 }
 
@@ -30,6 +31,30 @@ function checkAddresses(config: Config): void {
 
   config.trustedProxies.forEach((cidr, index) => {
     if (!isCidr(cidr)) throw new ConfigError(`trustedProxies[${index}]`, 'a valid CIDR', cidr);
+  });
+}
+
+/**
+ * lbac `header` and `vm` hand the policy to the backend: on a backend that ignores it, label
+ * policies would silently not apply, so each mode needs the backend kind that honours it.
+ */
+function checkLbacModes(config: Config): void {
+  config.regions.forEach((region, index) => {
+    const metrics = region.metrics;
+    if (metrics?.lbac === 'header' && metrics.kind !== 'mimir') {
+      throw new ConfigError(
+        `regions[${index}].metrics.lbac`,
+        'rewrite or vm; header needs kind: mimir (a Mimir with label access control)',
+        'header',
+      );
+    }
+
+    if (metrics?.lbac === 'vm' && metrics.kind !== 'victoriametrics')
+      throw new ConfigError(
+        `regions[${index}].metrics.lbac`,
+        'vm only with kind: victoriametrics',
+        'vm',
+      );
   });
 }
 

@@ -111,6 +111,15 @@ describe('paging', () => {
     expect(seen).toHaveLength(created);
   });
 
+  it('gives a nextPage that, under /api, is the next page of the same list', async () => {
+    const first = await gatehouse.api.ok('GET', '/api/v1/tokens?region=local&pageSize=1');
+    const next = await gatehouse.api.ok('GET', `/api${first.metadata.pagination.nextPage}`);
+
+    expect(first.metadata.pagination.nextPage).toMatch(/^\/v1\/tokens\?region=local&/);
+    expect(next.items).toHaveLength(1);
+    expect(next.items[0].id).not.toBe(first.items[0].id);
+  });
+
   it('refuses a page size above 500', async () => {
     const answer = await gatehouse.api.call(
       'GET',

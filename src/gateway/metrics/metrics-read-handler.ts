@@ -131,7 +131,8 @@ async function enforceQueryParam(
   kind: ReadKind,
 ): Promise<void> {
   const query = plan.params.get('query');
-  if (query === null) throw new GatehouseError('PARAM_MISSING', { param: 'query' });
+  if (query === null || query.trim() === '')
+    throw new GatehouseError('PARAM_MISSING', { param: 'query' });
   if (plan.scope === null) return relay(deps, plan);
 
   const enforced = deps.enforcement.enforce(query, plan.scope);
