@@ -37,7 +37,7 @@ prom_port=$(free_port); gh_port=$(free_port); gh_internal=$(free_port); vm_port=
 printf 'global: {scrape_interval: 1s}\nscrape_configs:\n  - job_name: self\n    static_configs: [{targets: ["127.0.0.1:%s"], labels: {namespace: team-a, env: prod}}]\n    metrics_path: /api/prom/metrics\n' "$prom_port" > "$work/prom.yml"
 prometheus --config.file="$work/prom.yml" --storage.tsdb.path="$work/prom" --web.listen-address="127.0.0.1:$prom_port" \
   --web.route-prefix=/api/prom --web.external-url="http://127.0.0.1:$prom_port/api/prom" --log.level=error >"$work/prom.log" 2>&1 &
-pids+=($!)
+pids+=($!); prom_pid=$!
 wait_http "http://127.0.0.1:$prom_port/api/prom/-/ready"
 
 cat > "$work/gatehouse.yaml" <<YAML
@@ -50,7 +50,7 @@ regions:
 log: { level: ${GATEHOUSE_LOG_LEVEL:-info} }
 YAML
 node ${GATEHOUSE_NODE_FLAGS:-} bin/gatehouse.js serve --config "$work/gatehouse.yaml" >"$work/gatehouse.log" 2>&1 &
-pids+=($!)
+pids+=($!); gh_pid=$!
 wait_http "http://127.0.0.1:$gh_internal/ready"
 admin=$(cat "$work/gatehouse-data/admin-token")
 call() { # method path [json]: fails loudly with the API's own error message
@@ -72,7 +72,7 @@ users:
     url_prefix: "http://127.0.0.1:$prom_port"
 YAML
 vmauth -auth.config="$work/vmauth.yml" -httpListenAddr="127.0.0.1:$vm_port" -loggerLevel=ERROR >"$work/vmauth.log" 2>&1 &
-pids+=($!)
+pids+=($!); vm_pid=$!
 wait_http -u bench:bench "http://127.0.0.1:$vm_port/api/prom/api/v1/query?query=up"
 
 path='/api/prom/api/v1/query?query=up'
@@ -90,19 +90,28 @@ for target in "direct|http://127.0.0.1:$prom_port$path|" "gatehouse|http://127.0
   case "$body" in *'"result":[{'*) ;; *) echo "$name answered without data: $body" >&2; exit 1 ;; esac
 done
 
-run() { # name url [header]
+cpu_ticks() { # utime + stime of a pid, in clock ticks
+  [ -n "${1:-}" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0
+}
+
+run() { # name url [header] [proxy pid]
   wrk -t"$threads" -c"$connections" -d2s ${3:+-H "$3"} "$2" >/dev/null # warm-up
+  local before; before=$(cpu_ticks "${4:-}")
   wrk -t"$threads" -c"$connections" -d"${duration}s" --latency ${3:+-H "$3"} "$2" >"$work/$1.txt"
+  local ticks=$(( $(cpu_ticks "${4:-}") - before ))
   [ -n "${BENCH_KEEP:-}" ] && cp "$work/$1.txt" "$BENCH_KEEP.$1.txt"
   node -e '
     const t = require("fs").readFileSync(process.argv[1], "utf8");
     const ms = (s) => { const m = /([\d.]+)(us|ms|s)\b/.exec(s); return m ? +m[1] * { us: 1e-3, ms: 1, s: 1e3 }[m[2]] : NaN; };
     const rps = +/Requests\/sec:\s+([\d.]+)/.exec(t)[1];
-    const p50 = ms(/\b50%\s+(\S+)/.exec(t)[1]), p99 = ms(/\b99%\s+(\S+)/.exec(t)[1]);
+    const p50 = ms(/^\s+50%\s+(\S+)/m.exec(t)[1]), p99 = ms(/^\s+99%\s+(\S+)/m.exec(t)[1]);
     const non2xx = (/Non-2xx or 3xx responses:\s+(\d+)/.exec(t) || [0, 0])[1];
+    const requests = +/(\d+) requests in/.exec(t)[1];
     if (![rps, p50, p99].every(Number.isFinite)) { console.error(`cannot read wrk output:\n${t}`); process.exit(1); }
-    console.log(JSON.stringify({ name: process.argv[2], rps, p50, p99, non2xx: +non2xx }));
-  ' "$work/$1.txt" "$1"
+    // CPU the proxy itself spent per 1000 requests (clock ticks are 10 ms here).
+    const cpuMs = process.argv[3] === "-" ? NaN : (+process.argv[3] * 10 * 1000) / requests;
+    console.log(JSON.stringify({ name: process.argv[2], rps, p50, p99, non2xx: +non2xx, cpuMs }));
+  ' "$work/$1.txt" "$1" "$([ -n "${4:-}" ] && echo "$ticks" || echo -)"
 }
 
 echo "benchmark: GET $path, ${duration}s per target, $connections connections, wrk $threads thread(s), $(nproc) cores"
@@ -111,16 +120,16 @@ results=$(
   for target in $targets; do
     case "$target" in
       direct) run direct "http://127.0.0.1:$prom_port$path" ;;
-      gatehouse) run gatehouse "http://127.0.0.1:$gh_port$path" "$gh_auth" ;;
-      vmauth) run vmauth "http://127.0.0.1:$vm_port$path" "$vm_auth" ;;
+      gatehouse) run gatehouse "http://127.0.0.1:$gh_port$path" "$gh_auth" "$gh_pid" ;;
+      vmauth) run vmauth "http://127.0.0.1:$vm_port$path" "$vm_auth" "$vm_pid" ;;
     esac
   done
 )
 node -e '
   const rows = process.argv[1].trim().split("\n").map((l) => JSON.parse(l));
   const by = Object.fromEntries(rows.map((r) => [r.name, r]));
-  console.log("target       req/s     p50 ms   p99 ms   non-2xx");
-  for (const r of rows) console.log(`${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)} ${String(r.non2xx).padStart(9)}`);
+  console.log("target       req/s     p50 ms   p99 ms   non-2xx   proxy CPU ms / 1000 req");
+  for (const r of rows) console.log(`${r.name.padEnd(10)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)} ${String(r.non2xx).padStart(9)}   ${Number.isFinite(r.cpuMs) ? r.cpuMs.toFixed(0).padStart(8) : "       -"}`);
   const ratio = (a, b) => {
     if (!by[a] || !by[b]) return;
     const x = by[a], y = by[b];
