@@ -1,5 +1,5 @@
+import { firstErrorPosition } from '../lezer/first-error-position.js';
 import { parser } from '@grafana/lezer-logql';
-import type { Tree } from '@lezer/common';
 
 import { parseError, type ParseWhat } from '../promql/promql-errors.js';
 import { LogqlAstBuilder } from './build-logql-ast.js';
@@ -24,17 +24,4 @@ export function parseLogql(text: string, what: ParseWhat): LogqlExpr {
     throw parseError(what, exprs.length === 0 ? 'empty expression' : 'more than one expression');
   }
   return new LogqlAstBuilder(syntax).expr(expr);
-}
-
-function firstErrorPosition(tree: Tree): number | undefined {
-  let position: number | undefined;
-  tree.iterate({
-    enter: (node) => {
-      if (position === undefined && node.type.isError) {
-        position = node.from;
-      }
-      return position === undefined;
-    },
-  });
-  return position;
 }

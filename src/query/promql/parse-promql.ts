@@ -1,4 +1,4 @@
-import type { Tree } from '@lezer/common';
+import { firstErrorPosition } from '../lezer/first-error-position.js';
 import { parser } from '@prometheus-io/lezer-promql';
 
 import { PromqlAstBuilder } from './build-promql-ast.js';
@@ -29,17 +29,4 @@ export function parsePromql(input: string, what: ParseWhat): PromqlExpr {
     throw parseError(what, exprs.length === 0 ? 'empty expression' : 'more than one expression');
   }
   return expr;
-}
-
-function firstErrorPosition(tree: Tree): number | undefined {
-  let position: number | undefined;
-  tree.iterate({
-    enter: (node) => {
-      if (position === undefined && node.type.isError) {
-        position = node.from;
-      }
-      return position === undefined;
-    },
-  });
-  return position;
 }
