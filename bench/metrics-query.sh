@@ -11,25 +11,7 @@ GATEHOUSE_WITH_BENCH=1 bash scripts/install-deps.sh >/dev/null
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-32}
 threads=${THREADS:-1}
-work=$(mktemp -d)
-pids=()
-cleanup() { # SIGTERM, up to 5 s to exit (a Prometheus agent can be slow), then SIGKILL
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 25); do
-    alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 0.2
-  done
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-json() { node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>{const v=JSON.parse(d);console.log(eval("v"+process.argv[1]))})' "$1"; }
-wait_http() { for _ in $(seq 1 100); do curl -fsS -o /dev/null "$@" 2>/dev/null && return 0; sleep 0.2; done; echo "timed out: $*" >&2; return 1; }
+source scripts/lib/processes.sh
 
 prom_port=$(free_port); gh_port=$(free_port); gh_internal=$(free_port); vm_port=$(free_port)
 
