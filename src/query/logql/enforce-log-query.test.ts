@@ -317,3 +317,13 @@ describe('enforceLogQuery on log queries', () => {
     expect(outcome('{app="api"}', [[selector]])).toEqual({ rejects: 'QUERY_UNSUPPORTED' });
   });
 });
+
+describe('enforceLogQuery on text a parser could read two ways', () => {
+  it('regression: refuses a # comment with a carriage return (lezer and Loki may disagree)', () => {
+    const scope = [[{ name: 'namespace', op: '=' as const, value: 'team-a' }]];
+
+    expect(() =>
+      enforceLogQuery('vector(1) #\r or count_over_time({app="x"}[5m])\n', scope),
+    ).toThrow(/ambiguous/);
+  });
+});

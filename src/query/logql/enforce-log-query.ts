@@ -1,3 +1,4 @@
+import { withBoundedDepth } from '../lezer/bounded-depth.js';
 import type { Selector } from '../../model/label-matcher.js';
 import { normalizeScope } from '../promql/normalize-scope.js';
 import { assertNonEmptyStreamMatcher } from './check-stream-selector.js';
@@ -24,10 +25,15 @@ export type EnforcedLogQuery =
  * that cannot be enforced.
  */
 export function enforceLogQuery(query: string, scope: readonly Selector[]): EnforcedLogQuery {
+  return withBoundedDepth(() => enforceParsed(query, scope));
+}
+
+function enforceParsed(query: string, scope: readonly Selector[]): EnforcedLogQuery {
   const ast = parseLogql(query, 'query');
   const selectors = streamSelectorsOf(ast);
-  // No stream selector reads no stream (`vector(1)`, `1 + 1`): the query goes on as written.
-  if (selectors.length === 0) return { kind: 'single', query };
+  // No stream selector reads no stream (`vector(1)`, `1 + 1`). It goes on as printed from the
+  // tree, never as written: text Loki would read differently must not pass unchecked.
+  if (selectors.length === 0) return { kind: 'single', query: printLogql(ast) };
 
   for (const selector of selectors) {
     assertNonEmptyStreamMatcher(selector.matchers, 'query');

@@ -1,3 +1,4 @@
+import { withBoundedDepth } from '../lezer/bounded-depth.js';
 import type { Selector } from '../../model/label-matcher.js';
 import { assertNonEmptyMatcher } from './check-selectors.js';
 import { enforceExpr } from './enforce-expr.js';
@@ -21,6 +22,10 @@ export type EnforcedQuery =
  * input that cannot be enforced.
  */
 export function enforceQuery(query: string, scope: readonly Selector[]): EnforcedQuery {
+  return withBoundedDepth(() => enforceParsed(query, scope));
+}
+
+function enforceParsed(query: string, scope: readonly Selector[]): EnforcedQuery {
   const ast = parsePromql(query, 'query');
   const selectors = selectorsOf(ast);
   // No selector reads no series (`1+1`, `time()`). It still goes on as printed from the tree,

@@ -1,3 +1,4 @@
+import { refuseAmbiguousComment } from '../lezer/comment-guard.js';
 import { firstErrorPosition } from '../lezer/first-error-position.js';
 import { parser } from '@prometheus-io/lezer-promql';
 
@@ -9,10 +10,8 @@ import type { PromqlExpr } from './promql-ast.js';
  * Parses PromQL into the typed tree. A tree with any lezer error node is rejected whole
  * (design §4): Gatehouse never rewrites a query it could not fully read.
  */
-export function parsePromql(input: string, what: ParseWhat): PromqlExpr {
-  // Prometheus ends a `#` comment at \r as well as \n; lezer-promql only at \n. Without this,
-  // `(vector(1) #\r or secret)` would hide `or secret` from Gatehouse but not from Prometheus.
-  const text = input.replace(/\r\n?/g, '\n');
+export function parsePromql(text: string, what: ParseWhat): PromqlExpr {
+  refuseAmbiguousComment(text, what);
   const tree = parser.parse(text);
   const errorAt = firstErrorPosition(tree);
   if (errorAt !== undefined) {
