@@ -69,7 +69,8 @@ export function readGrafanaToken(body: Record<string, unknown>): string | null |
 
 function readRegion(value: unknown, shape: 'v1' | 'instance', config: Config): string {
   const known = config.regions.map((region) => region.slug);
-  if (value === undefined && shape === 'instance') return known[0] as string;
+  // Legacy clients send an empty region when none is chosen: the first configured one.
+  if ((value === undefined || value === '') && shape === 'instance') return known[0] as string;
   if (typeof value === 'string' && known.includes(value)) return value;
 
   throw invalid('region', `expected one of ${known.join(', ')}, received ${preview(value)}`);
@@ -81,7 +82,7 @@ function readOrg(value: unknown, org: Org): void {
   throw invalid('org', `expected this org (${org.slug}), received ${preview(value)}`);
 }
 
-function readSlug(value: unknown): string {
+export function readSlug(value: unknown): string {
   if (typeof value === 'string' && slugPattern.test(value)) return value;
 
   throw invalid(

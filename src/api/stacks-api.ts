@@ -10,7 +10,7 @@ import { readJsonObject, sendJson } from './json-body.js';
 import { offsetPage, orderedEnvelope } from './offset-page.js';
 import { nameGuard } from './policies-api.js';
 import { connectionsToInstanceWire, connectionsToV1Wire } from './stack-connections-wire.js';
-import { readGrafanaToken, readStackCreate, readStackUpdate } from './stack-input.js';
+import { readGrafanaToken, readSlug, readStackCreate, readStackUpdate } from './stack-input.js';
 import { filterStacks, sortStacks } from './stack-query.js';
 import { stackToInstanceWire, stackToV1Wire } from './stack-wire.js';
 
@@ -120,6 +120,9 @@ async function updateStack(deps: ApiDeps, context: RequestContext, shape: Shape)
   const grafanaToken = readGrafanaToken(body);
   if (grafanaToken !== undefined)
     patch.grafanaTokenSealed = sealGrafanaToken(deps.sealer, stack.id, grafanaToken);
+  // The token was given for one Grafana: a new URL without a new token drops it, so that
+  // changing `url` cannot send the stored token to another server.
+  else if (patch.url !== undefined && patch.url !== stack.url) patch.grafanaTokenSealed = null;
 
   const updated = await nameGuard(stack.region, () => deps.store.updateStack(stack.id, patch));
   sendJson(context, 200, wire(deps, updated as Stack, shape));
@@ -155,7 +158,7 @@ async function checkSlug(deps: ApiDeps, context: RequestContext): Promise<void> 
   if (typeof body.url !== 'string' || body.url === '')
     throw invalid('url', `expected a stack URL or slug, received ${preview(body.url)}`);
 
-  const slug = slugOfUrl(body.url);
+  const slug = readSlug(slugOfUrl(body.url));
   if (await deps.store.getStack(slug))
     throw new GatehouseError('API_NAME_TAKEN', { kind: 'stack', name: slug, region: 'any' });
 

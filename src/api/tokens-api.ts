@@ -107,6 +107,8 @@ async function updateToken(deps: ApiDeps, context: RequestContext): Promise<void
     displayName: readDisplayName(body, body.displayName === '' ? current.name : undefined),
     expiresAt: body.expiresAt === undefined ? undefined : readTime(body.expiresAt, 'expiresAt'),
   };
+  if (patch.expiresAt && patch.expiresAt <= context.now)
+    throw invalid('expiresAt', 'must be in the future');
 
   const updated = await deps.store.updateToken(current.id, patch);
   sendJson(context, 200, tokenToWire(updated as Token));

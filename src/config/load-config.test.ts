@@ -53,6 +53,11 @@ describe('loadConfig', () => {
       'regions:\n  - slug: a\n    metrics: { url: "http://p", kind: mimir, lbac: vm }\n',
       /metrics\.lbac: expected vm only with kind: victoriametrics/,
     ],
+    [
+      'tenancy header on a plain Prometheus, which ignores X-Scope-OrgID',
+      'regions:\n  - slug: a\n    metrics: { url: "http://p", tenancy: header }\n',
+      /metrics\.tenancy: expected none or label; header needs kind: mimir/,
+    ],
     ['a port above 65535', 'listen: 127.0.0.1:99999\n', /config key listen: expected a port/],
     [
       'the same address for both listeners',

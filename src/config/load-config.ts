@@ -49,6 +49,15 @@ function checkLbacModes(config: Config): void {
       );
     }
 
+    // Only Mimir reads X-Scope-OrgID; Prometheus and VictoriaMetrics would mix the stacks.
+    if (metrics?.tenancy === 'header' && metrics.kind !== 'mimir') {
+      throw new ConfigError(
+        `regions[${index}].metrics.tenancy`,
+        'none or label; header needs kind: mimir (the others ignore X-Scope-OrgID)',
+        'header',
+      );
+    }
+
     if (metrics?.lbac === 'vm' && metrics.kind !== 'victoriametrics')
       throw new ConfigError(
         `regions[${index}].metrics.lbac`,

@@ -89,6 +89,7 @@ export const errorCodes = {
     status: 503,
     message: 'region {region} has no {service} backend configured',
   },
+  SHUTTING_DOWN: { status: 503, message: 'Gatehouse is shutting down; retry shortly' },
   INTERNAL: { status: 500, message: 'internal error (request id {requestId})' },
 
   // Stack plugins: Gatehouse drives the stack's own Grafana (its URL and service-account token).

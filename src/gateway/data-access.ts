@@ -2,10 +2,13 @@ import type { DataAuthorizer, DataGrant } from '../auth/data-authorizer.js';
 import type { Service } from '../model/service.js';
 import type { RequestContext } from '../http/route.js';
 
+/** What authorization reads of a request: plain HTTP, or a WebSocket upgrade (no response yet). */
+export type DataContext = Pick<RequestContext, 'req' | 'clientAddress' | 'now' | 'facts'>;
+
 /** Authorizes a data-plane request and notes who it was for the request log (ids only). */
 export async function authorizeData(
   authorizer: DataAuthorizer,
-  context: RequestContext,
+  context: DataContext,
   service: Service,
   scope: string,
 ): Promise<DataGrant> {

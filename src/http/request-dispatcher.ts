@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ClientAddressResolver } from '../auth/client-address.js';
-import { GatehouseError } from '../errors/gatehouse-error.js';
 import type { MetricsRegistry } from '../telemetry/metrics-registry.js';
+import { logRequest } from './request-log.js';
 import type { RequestContext, Route } from './route.js';
 import type { RouteTable } from './route-table.js';
 import { asGatehouseError, sendError } from './send-error.js';
@@ -27,7 +27,7 @@ export function createDispatcher(deps: DispatcherDeps) {
 
     const finish = (error?: unknown): void => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      logRequest(deps, context, matched?.name ?? 'unmatched', seconds, error);
+      finishRequest(deps, context, matched?.name ?? 'unmatched', seconds, error);
     };
 
     void (async () => {
@@ -76,33 +76,22 @@ function parseUrl(raw: string | undefined): URL {
   }
 }
 
-function logRequest(
+function finishRequest(
   deps: DispatcherDeps,
   context: RequestContext,
   route: string,
   seconds: number,
   error: unknown,
 ): void {
-  const status = context.res.statusCode;
-  const code = error instanceof GatehouseError ? error.code : error ? 'INTERNAL' : undefined;
-
-  deps.metrics.requests.inc({ route, code: String(status) });
-  deps.metrics.duration.observe({ route }, seconds);
-  if (code?.startsWith('UPSTREAM_')) deps.metrics.upstreamErrors.inc({ code, route });
-  else if (code && status >= 400 && status < 500) deps.metrics.denials.inc({ code });
-
-  const line = {
+  logRequest(deps, {
     requestId: context.requestId,
     method: context.req.method,
     path: context.url.pathname,
     route,
-    status,
-    durationMs: Math.round(seconds * 1e6) / 1e3,
+    status: context.res.statusCode,
+    seconds,
     client: context.clientAddress,
-    ...context.facts,
-    ...(code ? { error: code } : {}),
-  };
-
-  if (code === 'INTERNAL') deps.log.error({ ...line, err: error }, 'request failed');
-  else deps.log.info(line, 'request');
+    facts: context.facts,
+    error,
+  });
 }

@@ -41,6 +41,7 @@ export class RouteTable {
   formatFor(path: string): ErrorFormat {
     if (path.startsWith('/api/prom/') || path.startsWith('/prometheus/')) return 'prometheus';
     if (path === '/api/prom/push' || path === '/api/v1/push') return 'text';
+    if (path.startsWith('/loki/') || path.startsWith('/otlp/')) return 'text';
     return 'cloud';
   }
 

@@ -42,6 +42,7 @@ export function sendError(
   res.statusCode = error.status;
   res.setHeader('X-Gatehouse-Error', error.code);
   if (error.code === 'BODY_TOO_LARGE') res.setHeader('Connection', 'close');
+  if (error.code === 'METHOD_NOT_ALLOWED') res.setHeader('Allow', String(error.params.allowed));
   if (error.code === 'RATE_LIMITED') res.setHeader('Retry-After', String(error.params.retryAfter));
   if (error.status === 401 && format !== 'prometheus')
     res.setHeader('WWW-Authenticate', 'Basic realm="gatehouse"');

@@ -18,10 +18,13 @@ import { StackDirectory } from '../auth/stack-directory.js';
 import { UsageRecorder } from '../auth/usage-recorder.js';
 import type { Config } from '../config/config.js';
 import { EnforcementCache } from '../gateway/metrics/enforcement-cache.js';
+import { logsRoutes } from '../gateway/logs/logs-routes.js';
+import { LogsTail } from '../gateway/logs/logs-tail.js';
 import { metricsRoutes } from '../gateway/metrics/metrics-routes.js';
 import { UpstreamClient } from '../gateway/upstream-client.js';
 import { GrafanaPluginClient } from '../grafana/grafana-plugin-client.js';
 import { createDispatcher } from '../http/request-dispatcher.js';
+import { createUpgradeDispatcher } from '../http/upgrade-dispatcher.js';
 import { RouteTable } from '../http/route-table.js';
 import type { Logger } from '../log/logger.js';
 import { SqliteStore } from '../store/sqlite-store.js';
@@ -74,9 +77,15 @@ export async function startGatehouse(config: Config, log: Logger): Promise<Runni
     .add(stackRoutes(api))
     .add(pluginRoutes(api))
     .add(orgRoutes(api))
-    .add(metricsRoutes({ config, authorizer, upstream, enforcement: new EnforcementCache() }));
+    .add(metricsRoutes({ config, authorizer, upstream, enforcement: new EnforcementCache() }))
+    .add(logsRoutes({ config, authorizer, upstream }));
   const clientAddresses = new ClientAddressResolver(config.trustedProxies);
   main.on('request', createDispatcher({ routes, log, metrics, clientAddresses }));
+  const tail = new LogsTail({ config, authorizer });
+  main.on(
+    'upgrade',
+    createUpgradeDispatcher({ routes: [tail.route()], log, metrics, clientAddresses }),
+  );
 
   const internal = await listen(config.internalListen, (server) => server);
   const internalTable = new RouteTable().add(internalRoutes(metrics, () => main.listening));
@@ -86,6 +95,7 @@ export async function startGatehouse(config: Config, log: Logger): Promise<Runni
   );
 
   const close = async (): Promise<void> => {
+    tail.close(); // open WebSockets would keep the listener from closing
     await Promise.all([closeServer(main), closeServer(internal)]);
     await usage.close();
     await upstream.close();

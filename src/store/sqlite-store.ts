@@ -458,11 +458,11 @@ function definedOnly<T extends object>(patch: T): Partial<T> {
 function policyMatches(policy: AccessPolicy, filter: PolicyFilter): boolean {
   if (filter.name !== undefined && policy.name !== filter.name) return false;
   if (filter.status !== undefined && policy.status !== filter.status) return false;
-  if (filter.realmType === undefined) return true;
+  if (filter.realmType === undefined && filter.realmIdentifier === undefined) return true;
 
   return policy.realms.some(
     (realm) =>
-      realm.type === filter.realmType &&
+      (filter.realmType === undefined || realm.type === filter.realmType) &&
       (filter.realmIdentifier === undefined || realm.identifier === filter.realmIdentifier),
   );
 }

@@ -112,6 +112,26 @@ describe('stacks under /api/v1/stacks', () => {
   });
 });
 
+describe('the stored Grafana token', () => {
+  it('regression: is dropped when url changes without a new token, never sent to the new URL', async () => {
+    await gatehouse.api.ok('POST', '/api/v1/stacks', {
+      name: 'graf',
+      slug: 'graf',
+      region: 'local',
+      url: 'http://127.0.0.1:9/grafana',
+      grafanaToken: 'glsa_example',
+      deleteProtection: false,
+    });
+    const before = await gatehouse.api.call('GET', '/api/instances/graf/plugins');
+    await gatehouse.api.ok('POST', '/api/v1/stacks/graf', { url: 'http://127.0.0.1:9/elsewhere' });
+    const after = await gatehouse.api.call('GET', '/api/instances/graf/plugins');
+
+    expect(before.status).toBe(503);
+    expect(after.status).toBe(409);
+    expect(after.body.message).toMatch(/grafanaToken/);
+  });
+});
+
 describe('stacks under /api/instances', () => {
   it('creates through the legacy path with deleteProtection off by default', async () => {
     const created = await gatehouse.api.ok('POST', '/api/instances', {
@@ -162,6 +182,16 @@ describe('stacks under /api/instances', () => {
     expect(await gatehouse.api.ok('GET', '/api/instances/legconn/readiness')).toEqual({
       ready: true,
     });
+  });
+
+  it('creates in the first region when a legacy client sends an empty region', async () => {
+    const created = await gatehouse.api.ok('POST', '/api/instances', {
+      name: 'Empty region',
+      slug: 'emptyregion',
+      region: '',
+    });
+
+    expect(created.regionSlug).toBe('local');
   });
 
   it('lists the org instances and answers 404 for another org', async () => {

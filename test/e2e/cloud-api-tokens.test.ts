@@ -84,6 +84,39 @@ describe('token list filters', () => {
   });
 });
 
+describe('token updates', () => {
+  it('refuses an expiry in the past on update, as on create', async () => {
+    const policy = await gatehouse.api.createPolicy({
+      name: 'past',
+      scopes: ['metrics:read'],
+      realms: [{ type: 'stack', identifier: String(stackId) }],
+    });
+    const token = await gatehouse.api.createToken(policy.id, 'past-token');
+    const answer = await gatehouse.api.call('POST', `/api/v1/tokens/${token.id}?region=local`, {
+      expiresAt: '2001-01-01T00:00:00Z',
+    });
+
+    expect(answer.status).toBe(409);
+    expect(answer.body.message).toMatch(/expiresAt/);
+  });
+});
+
+describe('policy list filters', () => {
+  it('filters by realmIdentifier alone', async () => {
+    const list = await gatehouse.api.ok(
+      'GET',
+      `/api/v1/accesspolicies?region=local&realmIdentifier=${stackId}`,
+    );
+
+    expect(list.items.length).toBeGreaterThan(0);
+    expect(
+      list.items.every((p: { realms: { identifier: string }[] }) =>
+        p.realms.some((r) => r.identifier === String(stackId)),
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('paging', () => {
   it('neither skips nor repeats items when tokens are created between pages', async () => {
     const policy = await gatehouse.api.createPolicy({

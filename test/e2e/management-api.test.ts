@@ -295,6 +295,13 @@ describe('bad input on the management API', () => {
     expect(answer.body.message).toMatch(/missing required scope \[accesspolicies:read\]/);
   });
 
+  it('answers 405 with an Allow header to a method a path does not take', async () => {
+    const answer = await gatehouse.api.call('PUT', '/api/v1/tokens?region=local');
+
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toMatch(/GET/);
+  });
+
   it('answers 404 in the Cloud shape to an unknown route', async () => {
     const answer = await gatehouse.api.call('GET', '/api/v1/nothing-here');
 
