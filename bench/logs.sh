@@ -17,25 +17,7 @@ each=$((duration / 4)); [ "$each" -lt 1 ] && each=1
 connections=${CONNECTIONS:-16}
 threads=${THREADS:-1}
 lines=${LINES:-100}
-work=$(mktemp -d)
-pids=()
-cleanup() { # SIGTERM, up to 5 s to exit, then SIGKILL
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 25); do
-    alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 0.2
-  done
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-json() { node -e 'let d="";process.stdin.on("data",c=>d+=c).on("end",()=>{const v=JSON.parse(d);console.log(eval("v"+process.argv[1]))})' "$1"; }
-wait_http() { for _ in $(seq 1 100); do curl -fsS -o /dev/null "$@" 2>/dev/null && return 0; sleep 0.2; done; echo "timed out: $*" >&2; return 1; }
+source scripts/lib/processes.sh
 
 loki_port=$(free_port); gh_port=$(free_port); gh_internal=$(free_port)
 loki="http://127.0.0.1:$loki_port"
@@ -59,13 +41,7 @@ pids+=($!)
 wait_http "http://127.0.0.1:$gh_internal/ready"
 [ -f "$work/gatehouse-data/admin-token" ] || { echo "Gatehouse wrote no admin token; its log:"; cat "$work/gatehouse.log"; exit 1; } >&2
 admin=$(cat "$work/gatehouse-data/admin-token")
-call() { # method path [json]: fails loudly with the API's own error message
-  local args=(-sS -X "$1" -H "authorization: Bearer $admin" -H 'content-type: application/json' -w '\n%{http_code}')
-  [ $# -ge 3 ] && args+=(--data-raw "$3")
-  local out; out=$(curl "${args[@]}" "$gh$2")
-  [ "${out##*$'\n'}" = 200 ] || { echo "API call $1 $2 failed: ${out%$'\n'*}" >&2; return 1; }
-  printf '%s\n' "${out%$'\n'*}"
-}
+api="$gh"
 stack_id=$(call POST /api/v1/stacks '{"name":"Bench","slug":"bench","region":"local","deleteProtection":false}' | json .id)
 user=$(call GET /api/instances/bench | json .hlInstanceId)
 policy=$(call POST '/api/v1/accesspolicies?region=local' "{\"name\":\"bench\",\"scopes\":[\"logs:read\",\"logs:write\"],\"realms\":[{\"type\":\"stack\",\"identifier\":\"$stack_id\",\"labelPolicies\":[{\"selector\":\"{namespace=\\\"team-a\\\"}\"},{\"selector\":\"{env=\\\"prod\\\"}\"}]}]}" | json .id)

@@ -35,13 +35,7 @@ node ${GATEHOUSE_NODE_FLAGS:-} bin/gatehouse.js serve --config "$work/gatehouse.
 pids+=($!); gh_pid=$!
 wait_http "http://127.0.0.1:$gh_internal/ready"
 admin=$(cat "$work/gatehouse-data/admin-token")
-call() { # method path [json]: fails loudly with the API's own error message
-  local args=(-sS -X "$1" -H "authorization: Bearer $admin" -H 'content-type: application/json' -w '\n%{http_code}')
-  [ $# -ge 3 ] && args+=(--data-raw "$3")
-  local out; out=$(curl "${args[@]}" "http://127.0.0.1:$gh_port$2")
-  [ "${out##*$'\n'}" = 200 ] || { echo "API call $1 $2 failed: ${out%$'\n'*}" >&2; return 1; }
-  printf '%s\n' "${out%$'\n'*}"
-}
+api="http://127.0.0.1:$gh_port"
 stack_id=$(call POST /api/v1/stacks '{"name":"Bench","slug":"bench","region":"local","deleteProtection":false}' | json .id)
 user=$(call GET /api/instances/bench | json .hmInstancePromId)
 policy=$(call POST '/api/v1/accesspolicies?region=local' "{\"name\":\"bench\",\"scopes\":[\"metrics:read\"],\"realms\":[{\"type\":\"stack\",\"identifier\":\"$stack_id\",\"labelPolicies\":[{\"selector\":\"{namespace=\\\"team-a\\\"}\"},{\"selector\":\"{env=\\\"prod\\\"}\"}]}]}" | json .id)

@@ -37,13 +37,6 @@ wait_http "http://127.0.0.1:$gh_internal/ready"
 admin=$(cat "$work/gatehouse-data/admin-token")
 api="http://127.0.0.1:$gh_port"
 
-call() { # method path [json]: fails loudly with the API's own error message
-  local args=(-sS -X "$1" -H "authorization: Bearer $admin" -H 'content-type: application/json' -w '\n%{http_code}')
-  [ $# -ge 3 ] && args+=(--data-raw "$3")
-  local out; out=$(curl "${args[@]}" "$api$2")
-  [ "${out##*$'\n'}" = 200 ] || { echo "API call $1 $2 failed: ${out%$'\n'*}" >&2; return 1; }
-  printf '%s\n' "${out%$'\n'*}"
-}
 
 echo "== creating a stack, a writer token and two reader tokens through the Cloud-style API"
 stack_id=$(call POST /api/v1/stacks '{"name":"Demo","slug":"demo","region":"local","deleteProtection":false}' | json .id)

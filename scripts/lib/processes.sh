@@ -37,3 +37,13 @@ wait_http() {
   echo "timed out waiting for: $*" >&2
   return 1
 }
+
+# call METHOD PATH [JSON]: the management API at $api with the token in $admin; prints the
+# answer, or fails loudly with the API's own error message.
+call() {
+  local args=(-sS -X "$1" -H "authorization: Bearer $admin" -H 'content-type: application/json' -w '\n%{http_code}')
+  [ $# -ge 3 ] && args+=(--data-raw "$3")
+  local out; out=$(curl "${args[@]}" "$api$2")
+  [ "${out##*$'\n'}" = 200 ] || { echo "API call $1 $2 failed: ${out%$'\n'*}" >&2; return 1; }
+  printf '%s\n' "${out%$'\n'*}"
+}
