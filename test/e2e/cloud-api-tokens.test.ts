@@ -84,6 +84,47 @@ describe('token list filters', () => {
   });
 });
 
+describe('token lifecycle', () => {
+  it('hides expired tokens from the list unless includeExpired=true', async () => {
+    const policy = await gatehouse.api.createPolicy({
+      name: 'lifecycle',
+      scopes: ['metrics:read'],
+      realms: [{ type: 'stack', identifier: String(stackId) }],
+    });
+    const token = await gatehouse.api.createToken(policy.id, 'short', {
+      expiresAt: new Date(Date.now() + 1_500).toISOString(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const names = async (extra: string) =>
+      (
+        await gatehouse.api.ok(
+          'GET',
+          `/api/v1/tokens?region=local&accessPolicyId=${policy.id}${extra}`,
+        )
+      ).items.map((t: { id: string }) => t.id);
+
+    expect(await names('')).not.toContain(token.id);
+    expect(await names('&includeExpired=true')).toContain(token.id);
+  });
+
+  it('deletes the tokens of a deleted policy and refuses them at once', async () => {
+    const { token, tokenId, policyId } = await gatehouse.api.grant({
+      name: 'doomed',
+      scopes: ['metrics:read'],
+      stackId,
+    });
+    await gatehouse.api.ok('DELETE', `/api/v1/accesspolicies/${policyId}?region=local`);
+    const answer = await fetch(`${gatehouse.url}/api/prom/api/v1/query?query=up`, {
+      headers: { authorization: basicAuth(promId, token) },
+    });
+
+    expect(answer.status).toBe(401);
+    expect((await gatehouse.api.call('GET', `/api/v1/tokens/${tokenId}?region=local`)).status).toBe(
+      404,
+    );
+  });
+});
+
 describe('token updates', () => {
   it('refuses an expiry in the past on update, as on create', async () => {
     const policy = await gatehouse.api.createPolicy({
