@@ -48,10 +48,9 @@ export interface LogsReadDeps {
 export function logsReadHandler(deps: LogsReadDeps, endpoint: LogsReadEndpoint): Handler {
   return async (context) => {
     const grant = await authorizeData(deps.authorizer, context, 'logs', 'logs:read');
-    const path = endpoint.upstreamPath.replace(
-      ':name',
-      encodeURIComponent(context.params.name ?? ''),
-    );
+    const path = endpoint.upstreamPath.includes(':name')
+      ? endpoint.upstreamPath.replace(':name', encodeURIComponent(labelNameParam(context)))
+      : endpoint.upstreamPath;
     const plan = await planLogsRead(deps.config, context, grant, path, endpoint.method);
     const query = plan.params.get('query');
 
@@ -128,12 +127,14 @@ function scopeFor(endpoint: LogsReadEndpoint, plan: LogsReadPlan): Selector[] {
 }
 
 /**
- * Loki's index/volume groups by the labels its query names unless `targetLabels` says otherwise
- * (Loki HTTP API, "Query log volume"). The policy's matchers ANDed into the query would add their
- * labels to the grouping, so the user's own label names are sent as targetLabels.
+ * Loki's index/volume groups series by the labels its query names unless `targetLabels` says
+ * otherwise (Loki HTTP API, "Query log volume"; tsdb Volume with PrepareLabelsAndMatchers). The
+ * policy's matchers ANDed into the query would add their labels to the grouping, so the user's
+ * own label names are sent as targetLabels. `aggregateBy=labels` without targetLabels counts
+ * every label of the streams, which the policy does not change.
  */
 function keepGrouping(params: URLSearchParams, query: string): void {
-  if (params.get('targetLabels')) return;
+  if (params.get('targetLabels') || params.get('aggregateBy') === 'labels') return;
 
   const names = new Set(parseLogSelectorAs(query, 'query').map((matcher) => matcher.name));
   setOnly(params, 'targetLabels', [...names].join(','));

@@ -221,8 +221,17 @@ async function sendDeletes(
   await deps.upstream.relay(requests[requests.length - 1] as UpstreamRequest, context.res);
 }
 
+/** Rule namespaces and groups go back into the backend path: no dot segments, no slashes. */
+function rejectDotSegments(params: Record<string, string>): void {
+  for (const [name, value] of Object.entries(params)) {
+    if (value === '.' || value === '..' || value.includes('/'))
+      throw new GatehouseError('PARAM_INVALID', { param: name, reason: 'not a rule name' });
+  }
+}
+
 /**
- * Loki's ruler API: rules:read for GET, rules:write otherwise; label policies do not apply.
+ * Loki's ruler API: rules:read for GET, rules:write otherwise, for callers without a label
+ * policy (a rule's query reads any stream of the tenant).
  * Rules belong to the backend tenant, so under tenancy `label` (one tenant shared by every stack)
  * each stack could read, replace and delete the others' rules: refused there.
  */
@@ -235,6 +244,14 @@ function rulesRoutes(deps: LogsReadDeps): Route[] {
       const scope = method === 'GET' ? 'rules:read' : 'rules:write';
       const grant = await authorizeData(deps.authorizer, context, 'logs', scope);
       const backend = logsBackendFor(deps.config, grant.stack);
+      // A rule reads whatever streams its query names, and the list shows every rule of the
+      // tenant: neither can be confined to a label policy, so restricted callers are refused.
+      if (grant.labelScope !== null) {
+        throw new GatehouseError('LABEL_POLICY_FORBIDS', {
+          reason: 'rules read and list every stream of the tenant',
+        });
+      }
+      rejectDotSegments(context.params);
       if (backend.config.tenancy === 'label') {
         throw new GatehouseError('FEATURE_UNSUPPORTED', {
           feature: 'the Loki ruler API with tenancy label',
