@@ -107,8 +107,7 @@ async function updateToken(deps: ApiDeps, context: RequestContext): Promise<void
     displayName: readDisplayName(body, body.displayName === '' ? current.name : undefined),
     expiresAt: body.expiresAt === undefined ? undefined : readTime(body.expiresAt, 'expiresAt'),
   };
-  if (patch.expiresAt && patch.expiresAt <= context.now)
-    throw invalid('expiresAt', 'must be in the future');
+  // A past expiresAt on update is allowed on purpose: it is how a token is expired at once.
 
   const updated = await deps.store.updateToken(current.id, patch);
   sendJson(context, 200, tokenToWire(updated as Token));
