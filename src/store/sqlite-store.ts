@@ -7,11 +7,14 @@ import { services, type Service } from '../model/service.js';
 import type { Stack } from '../model/stack.js';
 import type { Token } from '../model/token.js';
 import { ChangeFeed } from './change-feed.js';
-import { sqliteMigrations } from './sqlite-migrations.js';
+import { guardUnique } from './guard-unique.js';
+import { migrateSqlite } from './migrate-sqlite.js';
+import { recordSqliteUsage } from './record-sqlite-usage.js';
 import * as rows from './sqlite-rows.js';
+import { SqliteWriteWatch } from './sqlite-write-watch.js';
+import { definedOnly, numericOrNull, policyMatches, tokenMatches } from './store-filters.js';
 import {
   maxNumericId,
-  NameTakenError,
   type NewPolicy,
   type NewStack,
   type NewToken,
@@ -31,14 +34,10 @@ type Db = Database.Database;
  * The embedded store: one SQLite file in WAL mode (design §5). better-sqlite3 is synchronous;
  * the async interface exists so that the PostgreSQL store can share it.
  */
-/** How often other processes' commits are looked for (design §5: changes reach all within 1 s). */
-const externalCheckMs = 250;
-
 export class SqliteStore implements Store {
   readonly #db: Db;
   readonly #changes = new ChangeFeed();
-  readonly #watch: NodeJS.Timeout;
-  #dataVersion: number;
+  readonly #watch: SqliteWriteWatch;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -48,48 +47,17 @@ export class SqliteStore implements Store {
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
 
-    this.#dataVersion = this.#readDataVersion();
-    this.#watch = setInterval(() => this.#noticeOtherWriters(), externalCheckMs).unref();
-  }
-
-  /**
-   * Another process on the same file (a second Gatehouse, or a worker) may revoke a token:
-   * SQLite's data_version moves on each commit by another connection, and then every cache is
-   * told to drop everything, within externalCheckMs.
-   */
-  #noticeOtherWriters(): void {
-    if (!this.#db.open) return;
-
-    const version = this.#readDataVersion();
-    if (version === this.#dataVersion) return;
-
-    this.#dataVersion = version;
-    this.#changes.emit({ kind: 'external', id: '*' });
-  }
-
-  #readDataVersion(): number {
-    return this.#db.pragma('data_version', { simple: true }) as number;
+    this.#watch = new SqliteWriteWatch(this.#db, () =>
+      this.#changes.emit({ kind: 'external', id: '*' }),
+    );
   }
 
   async migrate(): Promise<void> {
-    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
-    const done = this.#db
-      .prepare('SELECT version FROM schema_migrations')
-      .pluck()
-      .all() as number[];
-
-    sqliteMigrations.forEach((sql, index) => {
-      if (done.includes(index + 1)) return;
-
-      this.#db.transaction(() => {
-        this.#db.exec(sql);
-        this.#db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(index + 1);
-      })();
-    });
+    migrateSqlite(this.#db);
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#watch);
+    this.#watch.stop();
     this.#db.close();
   }
 
@@ -151,7 +119,7 @@ export class SqliteStore implements Store {
       services.map((service) => [service, String(instanceIds[service])]),
     );
 
-    this.#guardUnique(
+    guardUnique(
       () =>
         this.#db
           .prepare(
@@ -216,7 +184,7 @@ export class SqliteStore implements Store {
     if (!current) return undefined;
 
     const next = { ...current, ...definedOnly(patch) };
-    this.#guardUnique(
+    guardUnique(
       () =>
         this.#db
           .prepare(
@@ -261,7 +229,7 @@ export class SqliteStore implements Store {
   // Access policies
 
   async createPolicy(policy: NewPolicy): Promise<AccessPolicy> {
-    this.#guardUnique(
+    guardUnique(
       () =>
         this.#db
           .prepare(
@@ -339,7 +307,7 @@ export class SqliteStore implements Store {
   // Tokens
 
   async createToken(token: NewToken): Promise<Token> {
-    this.#guardUnique(
+    guardUnique(
       () =>
         this.#db
           .prepare(
@@ -408,16 +376,7 @@ export class SqliteStore implements Store {
   }
 
   async recordUsage(usage: TokenUsage[]): Promise<void> {
-    const update = this.#db.prepare(
-      `UPDATE tokens SET first_used_at = COALESCE(first_used_at, ?),
-         last_used_at = MAX(COALESCE(last_used_at, ''), ?) WHERE id = ?`,
-    );
-
-    this.#db.transaction(() => {
-      for (const use of usage) {
-        update.run(use.firstUsedAt.toISOString(), use.lastUsedAt.toISOString(), use.tokenId);
-      }
-    })();
+    recordSqliteUsage(this.#db, usage);
   }
 
   /** One sequence for every numeric id, so an instance id never equals another one. */
@@ -432,50 +391,4 @@ export class SqliteStore implements Store {
 
     return row.id;
   }
-
-  #guardUnique(insert: () => unknown, kind: string, name: string): void {
-    try {
-      insert();
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
-        throw new NameTakenError(kind, name);
-      throw error;
-    }
-  }
-}
-
-function numericOrNull(value: string | number): number | null {
-  const text = String(value);
-  return /^\d+$/.test(text) ? Number(text) : null;
-}
-
-function definedOnly<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(patch).filter(([, value]) => value !== undefined),
-  ) as Partial<T>;
-}
-
-function policyMatches(policy: AccessPolicy, filter: PolicyFilter): boolean {
-  if (filter.name !== undefined && policy.name !== filter.name) return false;
-  if (filter.status !== undefined && policy.status !== filter.status) return false;
-  if (filter.realmType === undefined && filter.realmIdentifier === undefined) return true;
-
-  return policy.realms.some(
-    (realm) =>
-      (filter.realmType === undefined || realm.type === filter.realmType) &&
-      (filter.realmIdentifier === undefined || realm.identifier === filter.realmIdentifier),
-  );
-}
-
-function tokenMatches(token: Token, filter: TokenFilter): boolean {
-  if (filter.name !== undefined && token.name !== filter.name) return false;
-  if (filter.accessPolicyIds && !filter.accessPolicyIds.includes(token.accessPolicyId))
-    return false;
-  if (filter.expiresBefore && !(token.expiresAt && token.expiresAt < filter.expiresBefore))
-    return false;
-  if (filter.expiresAfter && !(token.expiresAt === null || token.expiresAt > filter.expiresAfter))
-    return false;
-  if (filter.includeExpired || token.expiresAt === null) return true;
-
-  return token.expiresAt > (filter.now ?? new Date());
 }
