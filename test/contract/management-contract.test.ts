@@ -1,3 +1,4 @@
+import { describeContract } from '../support/openapi-contract.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorObject } from 'ajv';
 import { ContractViolation, expectSchema } from '../support/openapi-contract.js';
@@ -63,7 +64,7 @@ function documentedPolicy(name: string): Record<string, unknown> {
   };
 }
 
-describe('stacks', () => {
+describeContract('stacks', () => {
   const stackBody = (slug: string) => ({
     name: `Stack ${slug}`,
     slug,
@@ -130,7 +131,7 @@ describe('stacks', () => {
   });
 });
 
-describe('access policies', () => {
+describeContract('access policies', () => {
   const list = '/api/v1/accesspolicies?region=local';
   const item = (id: string) => `/api/v1/accesspolicies/${id}?region=local`;
 
@@ -246,7 +247,7 @@ describe('access policies', () => {
   });
 });
 
-describe('tokens', () => {
+describeContract('tokens', () => {
   const list = '/api/v1/tokens?region=local';
   const item = (id: string) => `/api/v1/tokens/${id}?region=local`;
   const newToken = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -345,7 +346,7 @@ describe('tokens', () => {
   });
 });
 
-describe('credentials and scopes on every served operation', () => {
+describeContract('credentials and scopes on every served operation', () => {
   const operations: [string, string, string][] = [
     ['createStackV1', 'POST', '/api/v1/stacks'],
     ['getStackV1', 'GET', '/api/v1/stacks/contract'],

@@ -1,3 +1,4 @@
+import { describeContract } from '../support/openapi-contract.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSchema } from '../support/openapi-contract.js';
 import { startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.js';
@@ -26,7 +27,7 @@ function stackBody(slug: string, deleteProtection = false): Record<string, unkno
   return { name: `Stack ${slug}`, slug, region: 'local', deleteProtection };
 }
 
-describe('stacks under /api/v1/stacks', () => {
+describeContract('stacks under /api/v1/stacks', () => {
   it('the stack list validates against listStacksV1 200', async () => {
     const path = `/api/v1/stacks?org=${stack.orgSlug}&page=1&pageSize=10`;
 
@@ -68,7 +69,7 @@ describe('stacks under /api/v1/stacks', () => {
   });
 });
 
-describe('stacks under /api/instances', () => {
+describeContract('stacks under /api/instances', () => {
   it('the instance list validates against getInstances 200', async () => {
     await probe.expect('getInstances', 200, 'GET', '/api/instances');
   });
@@ -137,7 +138,7 @@ describe('stacks under /api/instances', () => {
   });
 });
 
-describe('org, regions and access-policy config', () => {
+describeContract('org, regions and access-policy config', () => {
   it('the org read by slug and by id validates against getOrg 200', async () => {
     await probe.expect('getOrg', 200, 'GET', `/api/orgs/${stack.orgSlug}`);
     await probe.expect('getOrg', 200, 'GET', '/api/orgs/1');
@@ -164,7 +165,7 @@ describe('org, regions and access-policy config', () => {
   });
 });
 
-describe('credentials and scopes on these operations', () => {
+describeContract('credentials and scopes on these operations', () => {
   const operations: [string, string, string][] = [
     ['listStacksV1', 'GET', '/api/v1/stacks'],
     ['updateStackV1', 'POST', '/api/v1/stacks/orgstack'],
@@ -207,7 +208,7 @@ describe('credentials and scopes on these operations', () => {
  * operation for a bearer token (and getOrg names `orgs:read` in `x-permissions`). Gatehouse
  * refuses as on every other operation, in the bodies the document gives those statuses elsewhere.
  */
-describe('refusals the document lists nowhere for getOrg and getConfig', () => {
+describeContract('refusals the document lists nowhere for getOrg and getConfig', () => {
   it.each([
     ['getOrg', '/api/orgs/local'],
     ['getConfig', '/api/v1/accesspolicies/config?region=local'],

@@ -1,3 +1,4 @@
+import { describe as vitestDescribe } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Where the document is looked for, first hit wins: shared/ beside the repo, then a copy. */
 export const contractLocations = [
+  ...(process.env.GATEHOUSE_OPENAPI ? [process.env.GATEHOUSE_OPENAPI] : []),
   join(repoRoot, '../shared/reference/gcom-openapi.json'),
   join(repoRoot, 'test/contract/gcom-openapi.json'),
 ];
@@ -67,6 +69,18 @@ function contract(): Contract {
   loaded ??= loadContract();
   return loaded;
 }
+
+/**
+ * Whether the document is here. It is Grafana's, not part of this repository: CI has it beside
+ * the clone; elsewhere set GATEHOUSE_OPENAPI to its path. Without it the contract suites are
+ * skipped and the e2e suites check everything but the schemas (scripts/test.sh says so).
+ */
+export function contractAvailable(): boolean {
+  return contractLocations.some((candidate) => existsSync(candidate));
+}
+
+/** `describe` for suites that are only about the contract: skipped without the document. */
+export const describeContract = contractAvailable() ? vitestDescribe : vitestDescribe.skip;
 
 /** The file the contract was read from. */
 export function contractLocation(): string {
@@ -202,7 +216,9 @@ export function expectContract(
   concretePath: string,
   status: number,
   body: unknown,
-): ContractMatch {
+): ContractMatch | undefined {
+  if (!contractAvailable()) return undefined;
+
   const operation = contractFor(method, concretePath);
   const label = `${method.toUpperCase()} ${concretePath} → ${status}`;
   const responseKey = responseFor(operation, status);
