@@ -5,7 +5,6 @@ import type { Config } from '../config/config.js';
 import { GatehouseError } from '../errors/gatehouse-error.js';
 import type { RequestContext } from '../http/route.js';
 import type { Realm } from '../model/access-policy.js';
-import type { Stack } from '../model/stack.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /**
@@ -74,12 +73,6 @@ export function requireRealms(principal: Principal, orgId: number, realms: reado
     throw new GatehouseError('REALM_MISMATCH', {
       target: `${uncovered.type} ${uncovered.identifier}`,
     });
-}
-
-export function requireStack(principal: Principal, stack: Stack): void {
-  if (!principal.policy.coversStack(stack)) {
-    throw new GatehouseError('REALM_MISMATCH', { target: `stack ${stack.slug} (id ${stack.id})` });
-  }
 }
 
 export function requireOrg(principal: Principal, orgId: number): void {

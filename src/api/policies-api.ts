@@ -184,6 +184,9 @@ export async function nameGuard<T>(region: string, create: () => Promise<T>): Pr
     return await create();
   } catch (error) {
     if (!(error instanceof NameTakenError)) throw error;
+    // Stack slugs are unique across regions; Terraform looks for this wording on a 409.
+    if (error.kind === 'stack')
+      throw new GatehouseError('API_STACK_SLUG_TAKEN', { slug: error.takenName });
     throw new GatehouseError('API_NAME_TAKEN', { kind: error.kind, name: error.takenName, region });
   }
 }

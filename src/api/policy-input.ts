@@ -79,7 +79,7 @@ function readRealm(value: unknown, field: string): Realm {
 
   const identifier =
     typeof realm.identifier === 'number' ? String(realm.identifier) : realm.identifier;
-  if (typeof identifier !== 'string' || !/^\d+$/.test(identifier)) {
+  if (typeof identifier !== 'string' || !/^[1-9]\d*$/.test(identifier)) {
     throw invalid(
       `${field}.identifier`,
       `expected the numeric id of the ${realm.type}, received ${preview(realm.identifier)}`,
@@ -109,7 +109,10 @@ function readLabelPolicies(value: unknown, field: string): Realm['labelPolicies'
 
 function checkSelector(selector: string, field: string): void {
   try {
-    parseSelector(selector).forEach(checkRegex);
+    const matchers = parseSelector(selector);
+    // `{}` would select everything; a realm without label policies says that plainly.
+    if (matchers.length === 0) throw new Error('it has no matchers (omit labelPolicies instead)');
+    matchers.forEach(checkRegex);
   } catch (error) {
     throw invalid(
       field,

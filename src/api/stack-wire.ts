@@ -1,9 +1,11 @@
+import type { Config } from '../config/config.js';
 import type { Org } from '../model/org.js';
 import type { Stack } from '../model/stack.js';
 import { wireTime } from './wire-time.js';
 
 export interface StackWireContext {
   org: Org;
+  config: Pick<Config, 'regions'>;
   /** Where clients reach Gatehouse; every service of every stack is served there. */
   publicUrl: string;
 }
@@ -41,7 +43,11 @@ export function stackToInstanceWire(
   };
 }
 
-function stackFields(stack: Stack, { org }: StackWireContext): Record<string, unknown> {
+function stackFields(stack: Stack, { org, config }: StackWireContext): Record<string, unknown> {
+  // Region ids and names as /stack-regions lists them (its ids count from 1).
+  const index = config.regions.findIndex((region) => region.slug === stack.region);
+  const region = config.regions[index];
+
   return {
     id: stack.id,
     slug: stack.slug,
@@ -55,9 +61,9 @@ function stackFields(stack: Stack, { org }: StackWireContext): Record<string, un
     orgSlug: org.slug,
     orgName: org.name,
     orgCreatedAt: wireTime(org.createdAt),
-    regionId: 0,
+    regionId: index + 1,
     regionSlug: stack.region,
-    regionPublicName: stack.region,
+    regionPublicName: region?.name ?? stack.region,
     clusterId: 0,
     clusterSlug: stack.region,
     clusterName: stack.region,

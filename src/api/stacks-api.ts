@@ -2,7 +2,7 @@ import { GatehouseError } from '../errors/gatehouse-error.js';
 import { sealGrafanaToken } from '../grafana/stack-grafana.js';
 import type { RequestContext, Route } from '../http/route.js';
 import type { Stack } from '../model/stack.js';
-import { requireOrg, requireStack } from './api-access.js';
+import { requireOrg } from './api-access.js';
 import type { ApiDeps } from './api-deps.js';
 import { apiRoute as route } from './api-route.js';
 import { invalid, preview } from './input-fields.js';
@@ -116,6 +116,8 @@ async function getStack(deps: ApiDeps, context: RequestContext, shape: Shape): P
 async function updateStack(deps: ApiDeps, context: RequestContext, shape: Shape): Promise<void> {
   const stack = await findStack(deps, context, 'stacks:write');
   const body = await readJsonObject(context);
+  if (body.region !== undefined && body.region !== null && body.region !== stack.region)
+    throw invalid('region', `a stack stays in its region (${stack.region})`);
   const patch = readStackUpdate(body);
   const grafanaToken = readGrafanaToken(body);
   if (grafanaToken !== undefined)
@@ -159,8 +161,7 @@ async function checkSlug(deps: ApiDeps, context: RequestContext): Promise<void> 
     throw invalid('url', `expected a stack URL or slug, received ${preview(body.url)}`);
 
   const slug = readSlug(slugOfUrl(body.url));
-  if (await deps.store.getStack(slug))
-    throw new GatehouseError('API_NAME_TAKEN', { kind: 'stack', name: slug, region: 'any' });
+  if (await deps.store.getStack(slug)) throw new GatehouseError('API_STACK_SLUG_TAKEN', { slug });
 
   sendJson(context, 200, { slug, url: body.url });
 }
@@ -206,10 +207,11 @@ export async function findStack(
   const principal = await deps.access.require(context, scope);
   const key = context.params.idOrSlug ?? '';
   const stack = await deps.store.getStack(key);
-  if (!stack || stack.orgId !== deps.org.id)
+  // A stack the caller's realms do not cover is answered as if it did not exist: a stack-realm
+  // token must not learn the ids and slugs of other stacks.
+  if (!stack || stack.orgId !== deps.org.id || !principal.policy.coversStack(stack))
     throw new GatehouseError('API_NOT_FOUND', { kind: 'stack', id: key });
 
-  requireStack(principal, stack);
   return stack;
 }
 

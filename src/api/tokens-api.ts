@@ -102,6 +102,10 @@ async function updateToken(deps: ApiDeps, context: RequestContext): Promise<void
   const principal = await deps.access.require(context, 'accesspolicies:write');
   const current = await findToken(deps, context, principal);
   const body = await readJsonObject(context);
+  for (const field of ['name', 'accessPolicyId'] as const) {
+    if (body[field] !== undefined && body[field] !== current[field])
+      throw invalid(field, 'cannot be changed; create a new token instead');
+  }
 
   const patch: TokenPatch = {
     displayName: readDisplayName(body, body.displayName === '' ? current.name : undefined),

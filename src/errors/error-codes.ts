@@ -71,6 +71,10 @@ export const errorCodes = {
 
   // Management API (Cloud semantics: validation failures and name clashes are 409).
   API_INVALID_ARGUMENT: { status: 409, message: 'invalid {field}: {reason}' },
+  API_STACK_SLUG_TAKEN: {
+    status: 409,
+    message: 'Grafana stack with the same slug already exists: {slug}',
+  },
   API_NAME_TAKEN: { status: 409, message: '{kind} named {name} already exists in region {region}' },
   API_NOT_FOUND: { status: 404, message: '{kind} {id} not found' },
   API_UNKNOWN_REGION: { status: 409, message: 'unknown region {region}; configured: {known}' },

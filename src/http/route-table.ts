@@ -39,8 +39,8 @@ export class RouteTable {
 
   /** The error format for a path no route took, guessed from its prefix. */
   formatFor(path: string): ErrorFormat {
-    if (path.startsWith('/api/prom/') || path.startsWith('/prometheus/')) return 'prometheus';
     if (path === '/api/prom/push' || path === '/api/v1/push') return 'text';
+    if (path.startsWith('/api/prom/') || path.startsWith('/prometheus/')) return 'prometheus';
     if (path.startsWith('/loki/') || path.startsWith('/otlp/')) return 'text';
     return 'cloud';
   }

@@ -44,7 +44,8 @@ export interface RunningGatehouse {
 
 /** The composition root: builds every part from the config and starts both listeners. */
 export async function startGatehouse(config: Config, log: Logger): Promise<RunningGatehouse> {
-  mkdirSync(config.dataDir, { recursive: true });
+  // The data directory holds token hashes, keys and sealed secrets: its owner only.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = new SqliteStore(join(config.dataDir, 'gatehouse.db'));
   await store.migrate();
 

@@ -58,6 +58,29 @@ describe('stacks under /api/v1/stacks', () => {
     const answer = await gatehouse.api.call('POST', `/api/v1/stacks/${mine.id}`, { slug: 'taken' });
 
     expect(answer.status).toBe(409);
+    expect(answer.body.message).toBe('Grafana stack with the same slug already exists: taken');
+  });
+
+  it('refuses to move a stack to another region', async () => {
+    const stack = await gatehouse.api.createStack('stay');
+    const answer = await gatehouse.api.call('POST', `/api/v1/stacks/${stack.id}`, { region: 'eu' });
+
+    expect(answer.status).toBe(409);
+    expect(answer.body.message).toMatch(/region/);
+  });
+
+  it('gives instances the region id and name that /stack-regions lists', async () => {
+    await gatehouse.api.ok('POST', '/api/v1/stacks', {
+      name: 'In EU',
+      slug: 'ineu',
+      region: 'eu',
+      deleteProtection: false,
+    });
+    const instance = await gatehouse.api.ok('GET', '/api/instances/ineu');
+    const regions = await gatehouse.api.ok('GET', '/api/stack-regions');
+    const eu = regions.items.find((r: { slug: string }) => r.slug === 'eu');
+
+    expect(instance).toMatchObject({ regionId: eu.id, regionPublicName: eu.publicName });
   });
 
   it('keeps a delete-protected stack until protection is turned off', async () => {

@@ -126,6 +126,20 @@ describe('token lifecycle', () => {
 });
 
 describe('token updates', () => {
+  it('refuses to rename a token, whose name is in its secret', async () => {
+    const { tokenId } = await gatehouse.api.grant({
+      name: 'fixed-name',
+      scopes: ['metrics:read'],
+      stackId,
+    });
+    const answer = await gatehouse.api.call('POST', `/api/v1/tokens/${tokenId}?region=local`, {
+      name: 'renamed',
+    });
+
+    expect(answer.status).toBe(409);
+    expect(answer.body.message).toMatch(/name/);
+  });
+
   it('expires a token at once when updated with an expiry in the past', async () => {
     const { token, tokenId } = await gatehouse.api.grant({
       name: 'expire-now',

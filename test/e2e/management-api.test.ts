@@ -21,6 +21,12 @@ describe('first start', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
+  it('keeps the database readable by its owner only', () => {
+    const path = join(gatehouse.config.dataDir, 'gatehouse.db');
+
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
   it('issues a glc_ token that decodes to the Grafana Cloud claims', () => {
     const claims = JSON.parse(Buffer.from(gatehouse.adminToken.slice(4), 'base64').toString());
 
@@ -224,6 +230,22 @@ describe('bad input on the management API', () => {
         ],
       },
       /does not compile/,
+    ],
+    [
+      'an empty selector, which would select everything',
+      'selector',
+      {
+        name: 'a9',
+        scopes: ['metrics:read'],
+        realms: [{ type: 'org', identifier: '1', labelPolicies: [{ selector: '{}' }] }],
+      },
+      /labelPolicies\[0\]\.selector.*no matchers/,
+    ],
+    [
+      'a realm identifier with leading zeros, which would match no stack',
+      'identifier',
+      { name: 'a10', scopes: ['metrics:read'], realms: [{ type: 'stack', identifier: '0002' }] },
+      /realms\[0\]\.identifier/,
     ],
   ];
 

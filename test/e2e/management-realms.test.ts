@@ -50,11 +50,11 @@ describe('a token whose realm is one stack', () => {
     expect(policies.items.map((p: { name: string }) => p.name)).toEqual(['team-admin']);
   });
 
-  it('cannot read, change or delete another stack or its policies', async () => {
-    expect((await teamAdmin.call('GET', `/api/instances/${theirs.slug}`)).status).toBe(403);
+  it('sees another stack and its policies as absent (404): cannot read, change or delete them', async () => {
+    expect((await teamAdmin.call('GET', `/api/instances/${theirs.slug}`)).status).toBe(404);
     expect(
       (await teamAdmin.call('POST', `/api/v1/stacks/${theirs.id}`, { name: 'x' })).status,
-    ).toBe(403);
+    ).toBe(404);
     expect(
       (await teamAdmin.call('GET', `/api/v1/accesspolicies/${theirPolicyId}?region=local`)).status,
     ).toBe(404);
