@@ -58,6 +58,11 @@ describe('loadConfig', () => {
       'regions:\n  - slug: a\n    metrics: { url: "http://p", tenancy: header }\n',
       /metrics\.tenancy: expected none or label; header needs kind: mimir/,
     ],
+    [
+      'lbac header for logs without tenancy header',
+      'regions:\n  - slug: a\n    logs: { url: "http://l", tenancy: label, lbac: header }\n',
+      /logs\.lbac: expected rewrite; header needs tenancy: header/,
+    ],
     ['a port above 65535', 'listen: 127.0.0.1:99999\n', /config key listen: expected a port/],
     [
       'the same address for both listeners',

@@ -58,6 +58,18 @@ function checkLbacModes(config: Config): void {
       );
     }
 
+    for (const service of ['metrics', 'logs'] as const) {
+      // The policy header names the stack's tenant: the backend must be reading that tenant.
+      const backend = region[service];
+      if (backend?.lbac === 'header' && backend.tenancy !== 'header') {
+        throw new ConfigError(
+          `regions[${index}].${service}.lbac`,
+          'rewrite; header needs tenancy: header (the policy names the X-Scope-OrgID tenant)',
+          'header',
+        );
+      }
+    }
+
     if (metrics?.lbac === 'vm' && metrics.kind !== 'victoriametrics')
       throw new ConfigError(
         `regions[${index}].metrics.lbac`,

@@ -327,3 +327,21 @@ describe('enforceLogQuery on text a parser could read two ways', () => {
     ).toThrow(/ambiguous/);
   });
 });
+
+describe('enforceLogQuery on vector matching', () => {
+  it('regression: keeps group_left without labels apart from a union that follows it', () => {
+    const scope = [
+      [{ name: 'namespace', op: '=' as const, value: 'team-a' }],
+      [
+        { name: 'env', op: '=' as const, value: 'dev' },
+        { name: 'team', op: '=' as const, value: 'b' },
+      ],
+    ];
+    const query =
+      'count_over_time({app="x"}[1h]) * on(namespace) group_left count_over_time({app="y"}[1h])';
+    const enforced = enforceLogQuery(query, scope);
+
+    expect(enforced.kind).toBe('single');
+    expect(enforced.kind === 'single' && enforced.query).toContain('group_left() (');
+  });
+});

@@ -203,14 +203,14 @@ describe('enforceLogQuery on metric queries', () => {
       name: 'binary operation with on and group_left',
       query:
         'sum by (path) (rate({app="api"} |= "error" [5m])) ' +
-        '/ on(path) group_left sum by (path) (rate({app="api"}[5m]))',
+        '/ on(path) group_left() sum by (path) (rate({app="api"}[5m]))',
       one:
         'sum by (path) (rate({app="api", namespace="a"} |= "error" [5m])) ' +
-        '/ on(path) group_left sum by (path) (rate({app="api", namespace="a"}[5m]))',
+        '/ on(path) group_left() sum by (path) (rate({app="api", namespace="a"}[5m]))',
       two:
         'sum by (path) ((rate({app="api", namespace="a"} |= "error" [5m]) ' +
         'or rate({app="api", team="web"} |= "error" [5m]))) ' +
-        '/ on(path) group_left sum by (path) ((rate({app="api", namespace="a"}[5m]) ' +
+        '/ on(path) group_left() sum by (path) ((rate({app="api", namespace="a"}[5m]) ' +
         'or rate({app="api", team="web"}[5m])))',
     },
     {

@@ -1,3 +1,4 @@
+import { refuseLongQuery } from '../lezer/query-length.js';
 import { refuseAmbiguousComment } from '../lezer/comment-guard.js';
 import { firstErrorPosition } from '../lezer/first-error-position.js';
 import { parser } from '@grafana/lezer-logql';
@@ -12,6 +13,7 @@ import { LogqlSyntax } from './logql-syntax.js';
  * §4): Gatehouse never rewrites a query it could not fully read.
  */
 export function parseLogql(text: string, what: ParseWhat): LogqlExpr {
+  refuseLongQuery(text);
   refuseAmbiguousComment(text, what);
   const tree = parser.parse(text);
   const errorAt = firstErrorPosition(tree);

@@ -96,7 +96,6 @@ function printMatching(matching: VectorMatching): string {
   if (!matching.group) {
     return base;
   }
-  const side = `group_${matching.group.side}`;
-  const labels = matching.group.labels;
-  return labels.length === 0 ? `${base} ${side}` : `${base} ${side}(${printLabels(labels)})`;
+  // Always with its list, even empty: `group_left (a or b)` would read the union as the list.
+  return `${base} group_${matching.group.side}(${printLabels(matching.group.labels)})`;
 }

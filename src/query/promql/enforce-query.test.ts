@@ -210,3 +210,13 @@ describe('enforceQuery on text a parser could read two ways', () => {
     expect(() => enforceQuery('(vector(1) #\r or secret_b\n)', teamA)).toThrow(/ambiguous/);
   });
 });
+
+describe('enforceQuery on huge queries', () => {
+  it('refuses a query over 64 KiB at once instead of parsing it', () => {
+    const query = `up{job="${'x'.repeat(70_000)}"}`;
+    const started = Date.now();
+
+    expect(() => enforceQuery(query, teamA)).toThrow(/at most 65536 are parsed/);
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+});

@@ -1,3 +1,4 @@
+import { refuseLongQuery } from '../lezer/query-length.js';
 import { refuseAmbiguousComment } from '../lezer/comment-guard.js';
 import { firstErrorPosition } from '../lezer/first-error-position.js';
 import { parser } from '@prometheus-io/lezer-promql';
@@ -11,6 +12,7 @@ import type { PromqlExpr } from './promql-ast.js';
  * (design §4): Gatehouse never rewrites a query it could not fully read.
  */
 export function parsePromql(text: string, what: ParseWhat): PromqlExpr {
+  refuseLongQuery(text);
   refuseAmbiguousComment(text, what);
   const tree = parser.parse(text);
   const errorAt = firstErrorPosition(tree);
