@@ -137,8 +137,14 @@ function checkRegex(matcher: LabelMatcher): void {
 
   // Compiled alone, not only inside the backends' ^(?:...)$: `a)|(.*` compiles there and
   // matches everything.
+  // RE2 refuses repeat counts above 1000, which JavaScript accepts.
+  const counts = [...matcher.value.matchAll(/\{(\d+)(?:,(\d*))?\}/g)];
+  if (counts.some((m) => Number(m[1]) > 1000 || Number(m[2] || 0) > 1000))
+    throw new Error(`regex of ${matcher.name} repeats more than 1000 times (RE2's limit)`);
+
   try {
-    new RegExp(matcher.value.replace(/\(\?[imsU]+\)/g, ''));
+    // RE2's named groups are `(?P<name>...)`, JavaScript's `(?<name>...)`.
+    new RegExp(matcher.value.replace(/\(\?[imsU]+\)/g, '').replace(/\(\?P</g, '(?<'));
   } catch {
     throw new Error(`regex of ${matcher.name} does not compile: ${matcher.value}`);
   }

@@ -103,7 +103,8 @@ export function checkScope(principal: Principal, scope: string): void {
 function checkRealm(principal: Principal, stack: Stack): void {
   const policy = principal.policy.policy;
   if (!principal.policy.coversStack(stack)) {
-    throw new GatehouseError('REALM_MISMATCH', { target: `stack ${stack.slug} (id ${stack.id})` });
+    // Named by the instance the client sent, not by slug: a token must not learn other stacks.
+    throw new GatehouseError('REALM_MISMATCH', { target: 'the stack of this instance id' });
   }
 
   if (policy.region !== stack.region) {

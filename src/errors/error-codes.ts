@@ -61,6 +61,10 @@ export const errorCodes = {
     status: 415,
     message: 'unsupported Content-Encoding {received}; expected {expected}',
   },
+  ANSWER_TOO_LARGE: {
+    status: 422,
+    message: 'the answers to merge exceed {limit} bytes; narrow the query or its time range',
+  },
   PARAM_MISSING: { status: 400, message: 'missing parameter {param}' },
   LABEL_POLICY_FORBIDS: { status: 403, message: 'not allowed under a label policy: {reason}' },
   PARAM_INVALID: { status: 400, message: 'invalid parameter {param}: {reason}' },

@@ -2,8 +2,24 @@ import type { IncomingMessage } from 'node:http';
 import { GatehouseError } from '../errors/gatehouse-error.js';
 import { readBody } from '../http/read-body.js';
 
-/** Parameters a client may use to widen a VictoriaMetrics query; never forwarded (design §3). */
-const forbiddenParams = ['extra_label', 'extra_filters', 'extra_filters[]', 'extra_label[]'];
+/**
+ * Parameters a client may use to widen a VictoriaMetrics query (design §3), and its `trace`,
+ * whose report counts the series each filter matched before the policy's filter: never forwarded.
+ */
+const forbiddenParams = [
+  'extra_label',
+  'extra_filters',
+  'extra_filters[]',
+  'extra_label[]',
+  'trace',
+];
+
+/**
+ * Read parameters Gatehouse accepts in all (URL and form body). Go's ParseForm stops at 10 MiB
+ * and then reads no form parameter at all, not even the `match[]` Gatehouse added: the forwarded
+ * form, up to three times longer once re-encoded, must stay well under that.
+ */
+export const maxReadParamBytes = 1024 * 1024;
 
 /**
  * All parameters a Prometheus-API backend would read: the form body first, then the URL query,
@@ -17,7 +33,8 @@ export async function readParams(
   limit: number,
 ): Promise<URLSearchParams> {
   const merged = new URLSearchParams();
-  if (req.method === 'POST') appendAll(merged, await readForm(req, limit));
+  if (req.method === 'POST')
+    appendAll(merged, await readForm(req, Math.min(limit, maxReadParamBytes)));
 
   appendAll(merged, url.searchParams);
   for (const name of forbiddenParams) merged.delete(name);

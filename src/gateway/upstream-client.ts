@@ -49,13 +49,19 @@ export class UpstreamClient {
     }
   }
 
-  /** Reads a JSON answer (used where Gatehouse must merge or filter what comes back). */
-  async json(upstream: UpstreamRequest): Promise<{ status: number; body: unknown; raw: string }> {
+  /**
+   * Reads a JSON answer (used where Gatehouse must merge or filter what comes back). Answers are
+   * held in memory for that, so one larger than `maxBytes` is refused rather than buffered.
+   */
+  async json(
+    upstream: UpstreamRequest,
+    maxBytes = maxMergedAnswerBytes,
+  ): Promise<{ status: number; body: unknown; raw: string }> {
     const answer = await this.send({
       ...upstream,
       headers: { ...upstream.headers, 'accept-encoding': 'identity' },
     });
-    const raw = await answer.body.text();
+    const raw = await readBounded(answer, maxBytes);
 
     try {
       return { status: answer.statusCode, body: JSON.parse(raw), raw };
@@ -81,6 +87,24 @@ export class UpstreamClient {
   async close(): Promise<void> {
     await this.#agent.close();
   }
+}
+
+/** The largest answer read whole to be merged or filtered (fan-outs, metadata). */
+export const maxMergedAnswerBytes = 64 * 1024 * 1024;
+
+async function readBounded(answer: UpstreamResponse, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of answer.body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      answer.body.destroy();
+      throw new GatehouseError('ANSWER_TOO_LARGE', { limit: maxBytes });
+    }
+    chunks.push(chunk as Buffer);
+  }
+
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Answers up to this size with a Content-Length are sent in one write. */

@@ -249,6 +249,29 @@ describe('bad input on the management API', () => {
     ],
   ];
 
+  it('refuses a regex repeat count RE2 would refuse', async () => {
+    const answer = await gatehouse.api.call('POST', '/api/v1/accesspolicies?region=local', {
+      name: 'big-repeat',
+      scopes: ['metrics:read'],
+      realms: [{ type: 'org', identifier: '1', labelPolicies: [{ selector: '{a=~"x{1001}"}' }] }],
+    });
+
+    expect(answer.status).toBe(409);
+    expect(answer.body.message).toMatch(/1000/);
+  });
+
+  it('accepts an RE2 named group in a label policy', async () => {
+    const answer = await gatehouse.api.call('POST', '/api/v1/accesspolicies?region=local', {
+      name: 'named-group',
+      scopes: ['metrics:read'],
+      realms: [
+        { type: 'org', identifier: '1', labelPolicies: [{ selector: '{a=~"(?P<x>team)-a"}' }] },
+      ],
+    });
+
+    expect(answer.status).toBe(200);
+  });
+
   it('accepts an RE2 case-insensitive regex in a label policy', async () => {
     const answer = await gatehouse.api.call('POST', '/api/v1/accesspolicies?region=local', {
       name: 'ci-regex',

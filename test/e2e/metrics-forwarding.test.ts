@@ -158,6 +158,38 @@ describe('parameter placement', () => {
   });
 });
 
+describe('metadata', () => {
+  it('keeps only families with a visible series, histograms included, and drops trace', async () => {
+    const meta = (type: string) => [{ type, help: '', unit: '' }];
+    upstream.reply = (request) =>
+      request.url.pathname.endsWith('/label/__name__/values')
+        ? {
+            status: 200,
+            body: JSON.stringify({ status: 'success', data: ['up', 'latency_seconds_bucket'] }),
+          }
+        : {
+            status: 200,
+            body: JSON.stringify({
+              status: 'success',
+              data: {
+                up: meta('gauge'),
+                latency_seconds: meta('histogram'),
+                payroll: meta('gauge'),
+              },
+            }),
+          };
+    try {
+      const answer = await get('/api/prom/api/v1/metadata?trace=1', basicAuth(promId, reader));
+      const body = (await answer.json()) as { data: Record<string, unknown> };
+
+      expect(Object.keys(body.data).sort()).toEqual(['latency_seconds', 'up']);
+      expect(upstream.requests.every((r) => !r.url.searchParams.has('trace'))).toBe(true);
+    } finally {
+      upstream.reply = new FakeUpstream().reply;
+    }
+  });
+});
+
 describe('tenancy label mode', () => {
   it('forces the tenant label onto every written series, overwriting a spoofed one', async () => {
     const body = encodeSnappyBlock(

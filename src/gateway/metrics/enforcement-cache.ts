@@ -2,6 +2,8 @@ import type { Selector } from '../../model/label-matcher.js';
 import { enforceQuery, type EnforcedQuery } from '../../query/promql/enforce-query.js';
 
 const maxQueriesPerScope = 2_000;
+/** Longer queries are rewritten every time: 2,000 of them would hold too much memory. */
+const maxCachedQueryLength = 4_096;
 
 /**
  * Dashboards send the same queries again and again: the rewrite of a query under a scope is
@@ -23,6 +25,7 @@ export class EnforcementCache {
     if (hit) return refresh(queries, query, hit);
 
     const enforced = enforceQuery(query, scope);
+    if (query.length > maxCachedQueryLength) return enforced;
     if (queries.size >= maxQueriesPerScope) queries.delete(queries.keys().next().value as string);
     queries.set(query, enforced);
     return enforced;

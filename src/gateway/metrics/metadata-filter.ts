@@ -7,8 +7,8 @@ import { isSuccess, type PrometheusAnswer } from './prometheus-answer.js';
 type Metadata = Record<string, unknown[]>;
 
 /**
- * Metadata carries no labels, so it is filtered by name: only metric names that have at least
- * one series visible under the policy are kept (design §4). `limit` counts metrics, so it is
+ * Metadata carries no labels, so it is filtered by name: only metric families that have at
+ * least one series visible under the policy are kept (design §4). `limit` counts metrics, so it is
  * applied after filtering, not by the backend.
  */
 export async function filterMetadata(upstream: UpstreamClient, plan: ReadPlan): Promise<void> {
@@ -24,7 +24,7 @@ export async function filterMetadata(upstream: UpstreamClient, plan: ReadPlan): 
   if (names instanceof Error) return sendJson(plan, 502, JSON.stringify(errorBody(names.message)));
 
   const all = (metadata.body as PrometheusAnswer<Metadata>).data ?? {};
-  const kept = Object.keys(all).filter((name) => names.has(name));
+  const kept = Object.keys(all).filter((name) => familyVisible(name, names));
   const limited = limit > 0 ? kept.slice(0, limit) : kept;
 
   sendJson(
@@ -51,6 +51,27 @@ async function visibleNames(
     return new Error(`cannot list visible metric names: ${answer.raw.slice(0, 200)}`);
 
   return new Set((answer.body as PrometheusAnswer<string[]>).data ?? []);
+}
+
+/**
+ * Metadata is keyed by metric family; a histogram's series are `<family>_bucket`, `_sum` and
+ * `_count`, an OpenMetrics counter's `<family>_total` (and `_created`). A family is visible when
+ * any series of it is.
+ */
+const familySuffixes = [
+  '',
+  '_bucket',
+  '_sum',
+  '_count',
+  '_total',
+  '_created',
+  '_info',
+  '_gsum',
+  '_gcount',
+];
+
+function familyVisible(family: string, names: Set<string>): boolean {
+  return familySuffixes.some((suffix) => names.has(family + suffix));
 }
 
 function errorBody(message: string): PrometheusAnswer {

@@ -25,7 +25,17 @@ export function matcherMatchesEmpty(matcher: LabelMatcher): boolean | undefined 
   }
 }
 
+/**
+ * JavaScript's engine backtracks where RE2 does not: `(|)(|)...(|)x` takes 2^n steps even on the
+ * empty string. Longer patterns, or ones with many alternatives, are not tried ("unknown").
+ */
+const maxTriedLength = 64;
+const maxTriedAlternatives = 12;
+
 function regexMatchesEmpty(pattern: string): boolean | undefined {
+  if (pattern.length > maxTriedLength) return undefined;
+  if (pattern.split('|').length > maxTriedAlternatives + 1) return undefined;
+
   try {
     // Prometheus anchors every label regex: ^(?:pattern)$.
     return new RegExp(`^(?:${pattern})$`, 's').test('');
