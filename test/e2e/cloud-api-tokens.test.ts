@@ -292,6 +292,29 @@ describe('data-plane credentials', () => {
   });
 });
 
+describe('oversized read forms', () => {
+  it("regression: refuses a 1.5 MB form on /labels, which re-encoded would pass Go's form limit", async () => {
+    const { token } = await gatehouse.api.grant({
+      name: 'big-form',
+      scopes: ['metrics:read'],
+      stackId,
+      selectors: ['{namespace="team-a"}'],
+    });
+    const before = upstream.requests.length;
+    const answer = await fetch(`${gatehouse.url}/api/prom/api/v1/labels`, {
+      method: 'POST',
+      headers: {
+        authorization: basicAuth(promId, token),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: `pad=${'~'.repeat(1_500_000)}`,
+    });
+
+    expect(answer.status).toBe(413);
+    expect(upstream.requests.length).toBe(before);
+  });
+});
+
 describe('token usage', () => {
   it('records firstUsedAt and lastUsedAt in a batch after use, not on the request', async () => {
     const policy = await gatehouse.api.createPolicy({
