@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseRequestUrl } from './request-url.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ClientAddressResolver } from '../auth/client-address.js';
@@ -58,7 +59,7 @@ function createContext(
   return {
     req,
     res,
-    url: parseUrl(req.url),
+    url: parseRequestUrl(req.url),
     params: {},
     requestId,
     clientAddress: deps.clientAddresses.resolve(req),
@@ -66,14 +67,6 @@ function createContext(
     log: deps.log,
     facts: {},
   };
-}
-
-function parseUrl(raw: string | undefined): URL {
-  try {
-    return new URL(raw ?? '/', 'http://gatehouse.invalid');
-  } catch {
-    return new URL('http://gatehouse.invalid/');
-  }
 }
 
 function finishRequest(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseRequestUrl } from './request-url.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -120,19 +121,11 @@ function createContext(
     req,
     socket,
     head,
-    url: parseUrl(req.url),
+    url: parseRequestUrl(req.url),
     requestId: randomUUID(),
     clientAddress: deps.clientAddresses.resolve(req),
     now: new Date(),
     log: deps.log,
     facts: {},
   };
-}
-
-function parseUrl(raw: string | undefined): URL {
-  try {
-    return new URL(raw ?? '/', 'http://gatehouse.invalid');
-  } catch {
-    return new URL('http://gatehouse.invalid/');
-  }
 }

@@ -1,3 +1,4 @@
+import { setLabel } from '../promql/absent-labels.js';
 import type { LabelMatcher } from '../../model/label-matcher.js';
 
 /**
@@ -24,13 +25,4 @@ export function lokiAbsentLabels(matchers: readonly LabelMatcher[]): Map<string,
     labels.delete(name);
   }
   return labels;
-}
-
-/** labels.Builder.Set removes the label when the value is empty. */
-function setLabel(labels: Map<string, string>, name: string, value: string): void {
-  if (value === '') {
-    labels.delete(name);
-    return;
-  }
-  labels.set(name, value);
 }

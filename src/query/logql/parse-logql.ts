@@ -1,6 +1,4 @@
-import { refuseLongQuery } from '../lezer/query-length.js';
-import { refuseAmbiguousComment } from '../lezer/comment-guard.js';
-import { firstErrorPosition } from '../lezer/first-error-position.js';
+import { parseChecked } from '../lezer/parse-checked.js';
 import { parser } from '@grafana/lezer-logql';
 
 import { parseError, type ParseWhat } from '../promql/promql-errors.js';
@@ -13,13 +11,7 @@ import { LogqlSyntax } from './logql-syntax.js';
  * §4): Gatehouse never rewrites a query it could not fully read.
  */
 export function parseLogql(text: string, what: ParseWhat): LogqlExpr {
-  refuseLongQuery(text);
-  refuseAmbiguousComment(text, what);
-  const tree = parser.parse(text);
-  const errorAt = firstErrorPosition(tree);
-  if (errorAt !== undefined) {
-    throw parseError(what, `unexpected input at position ${errorAt}`);
-  }
+  const tree = parseChecked(parser, text, what);
 
   const syntax = new LogqlSyntax(text, what);
   const exprs = syntax.children(tree.topNode);

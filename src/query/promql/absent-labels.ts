@@ -25,7 +25,7 @@ export function absentLabels(matchers: readonly LabelMatcher[]): Map<string, str
 }
 
 /** labels.Builder.Set deletes the label when the value is empty. */
-function setLabel(labels: Map<string, string>, name: string, value: string): void {
+export function setLabel(labels: Map<string, string>, name: string, value: string): void {
   if (value === '') {
     labels.delete(name);
     return;

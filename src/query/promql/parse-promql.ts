@@ -1,6 +1,4 @@
-import { refuseLongQuery } from '../lezer/query-length.js';
-import { refuseAmbiguousComment } from '../lezer/comment-guard.js';
-import { firstErrorPosition } from '../lezer/first-error-position.js';
+import { parseChecked } from '../lezer/parse-checked.js';
 import { parser } from '@prometheus-io/lezer-promql';
 
 import { PromqlAstBuilder } from './build-promql-ast.js';
@@ -12,13 +10,7 @@ import type { PromqlExpr } from './promql-ast.js';
  * (design §4): Gatehouse never rewrites a query it could not fully read.
  */
 export function parsePromql(text: string, what: ParseWhat): PromqlExpr {
-  refuseLongQuery(text);
-  refuseAmbiguousComment(text, what);
-  const tree = parser.parse(text);
-  const errorAt = firstErrorPosition(tree);
-  if (errorAt !== undefined) {
-    throw parseError(what, `unexpected input at position ${errorAt}`);
-  }
+  const tree = parseChecked(parser, text, what);
 
   const exprs: PromqlExpr[] = [];
   const builder = new PromqlAstBuilder(text, what);
