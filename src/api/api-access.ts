@@ -8,7 +8,7 @@ import type { Realm } from '../model/access-policy.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /**
- * Authorization of the management API: the same token checks as the data plane (design §2
+ * Authorization of the management API: the same token checks as the data plane (docs/enforcement.md
  * steps 1–4), then each handler asks whether the caller's realms cover what it touches.
  */
 export class ApiAccess {

@@ -21,7 +21,7 @@ export interface PluginWire {
 /**
  * FormattedApiInstancePlugin of the OpenAPI document. Grafana Cloud's numeric ids come from its
  * plugin catalogue and installation table, which a self-hosted Grafana does not have: Gatehouse
- * derives stable numbers below 2^24 from the names instead (design §1: ids fit a float32).
+ * derives stable numbers below 2^24 from the names instead (docs/api.md: ids fit a float32).
  */
 export function pluginToWire(plugin: InstalledPlugin, stack: Stack): PluginWire {
   const released = releaseTime(plugin.updated) ?? wireTime(stack.createdAt);

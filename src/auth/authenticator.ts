@@ -15,7 +15,7 @@ export interface Principal {
 const maxCachedTokens = 100_000;
 
 /**
- * Turns a `glc_` token into a live token and its policy: design §2 steps 1 and 2. Hits are
+ * Turns a `glc_` token into a live token and its policy: docs/enforcement.md steps 1 and 2. Hits are
  * cached; any token or policy change empties the cache at once, so revocation and deactivation
  * take effect on the next request.
  */

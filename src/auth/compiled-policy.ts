@@ -33,7 +33,7 @@ export class CompiledPolicy {
     }));
   }
 
-  /** Realms whose identifier names the stack itself or the stack's org (design §2, step 5). */
+  /** Realms whose identifier names the stack itself or the stack's org (docs/enforcement.md, step 5). */
   coversStack(stack: Stack): boolean {
     return this.#realmsFor(stack).length > 0;
   }
@@ -53,7 +53,7 @@ export class CompiledPolicy {
 
   /**
    * The union of the label selectors of every realm that covers the stack; null (unrestricted)
-   * as soon as one covering realm has no label policy (design §2).
+   * as soon as one covering realm has no label policy (docs/enforcement.md).
    */
   labelScope(stack: Stack): Selector[] | null {
     const known = this.#scopes.get(stack.id);

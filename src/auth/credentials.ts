@@ -5,7 +5,7 @@ export type Credentials =
 
 /**
  * Parses the Authorization header. Basic carries `<instance id>:<token>`; Bearer carries the
- * token alone, or `<instance id>:<token>` as Graphite clients send it (design §2).
+ * token alone, or `<instance id>:<token>` as Graphite clients send it (docs/enforcement.md).
  */
 export function parseCredentials(header: string | undefined): Credentials {
   if (header === undefined || header.trim() === '') throw new GatehouseError('AUTH_MISSING');

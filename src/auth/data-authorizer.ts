@@ -23,7 +23,7 @@ export interface DataGrant {
 }
 
 /**
- * Decides a data-plane request in the order of design §2, each failure with its own code:
+ * Decides a data-plane request in the order of docs/enforcement.md, each failure with its own code:
  * token → expiry → policy status → allowedSubnets → scope → realm and region.
  */
 export class DataAuthorizer {

@@ -1,6 +1,6 @@
 import { GatehouseError } from '../errors/gatehouse-error.js';
 
-/** What a `glc_` token says about itself (Grafana Cloud layout, see design §1). */
+/** What a `glc_` token says about itself (Grafana Cloud layout, see docs/api.md). */
 export interface TokenClaims {
   orgId: string;
   /** `<policy name>-<token name>`, informational only. */

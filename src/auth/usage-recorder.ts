@@ -2,7 +2,7 @@ import type { Store, TokenUsage } from '../store/store.js';
 
 /**
  * Keeps firstUsedAt/lastUsedAt in memory and writes them in one batch every interval, so a
- * busy token costs no database write per request (design §5).
+ * busy token costs no database write per request (docs/configuration.md).
  */
 export class UsageRecorder {
   readonly #store: Store;

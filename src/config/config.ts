@@ -9,9 +9,9 @@ const slug = str({ pattern: /^[a-z0-9][a-z0-9_-]{0,62}$/, hint: 'a slug of a-z, 
 const labelName = str({ pattern: /^[a-zA-Z_][a-zA-Z0-9_]*$/, hint: 'a Prometheus label name' });
 const cidr = str({ pattern: /^[0-9a-fA-F.:]+\/\d{1,3}$/, hint: 'a CIDR such as 10.0.0.0/8' });
 
-/** How one backend separates tenants (design §3). */
+/** How one backend separates tenants (docs/enforcement.md). */
 export const tenancyModes = ['header', 'none', 'label'] as const;
-/** How label policies reach the backend (design §3). */
+/** How label policies reach the backend (docs/enforcement.md). */
 export const lbacModes = ['rewrite', 'header', 'vm'] as const;
 export const metricsKinds = ['prometheus', 'mimir', 'victoriametrics'] as const;
 

@@ -5,7 +5,7 @@ import { configCheck, type Config } from './config.js';
 import { ConfigError } from './schema-check.js';
 
 /**
- * Reads and validates the YAML config. No path means "all defaults" (design §6: a fresh
+ * Reads and validates the YAML config. No path means "all defaults" (docs/configuration.md: a fresh
  * install starts with no file). Throws ConfigError naming the offending key.
  */
 export function loadConfig(path: string | undefined): Config {

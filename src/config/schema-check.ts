@@ -1,6 +1,6 @@
 /**
  * A small validator for the YAML config: every check knows its key path, so a failure names the
- * key, what was expected and what was received. Unknown keys are errors (design §6).
+ * key, what was expected and what was received. Unknown keys are errors (docs/configuration.md).
  */
 export class ConfigError extends Error {
   constructor(path: string, expected: string, received: unknown) {

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /**
  * Headers never passed from the client to a backend: credentials and tenancy/label-policy
- * headers a client could use to pick another tenant or widen its policy (design §3), plus
+ * headers a client could use to pick another tenant or widen its policy (docs/enforcement.md), plus
  * hop-by-hop headers (RFC 9110 §7.6.1) and ones Gatehouse computes itself.
  */
 const droppedRequestHeaders = new Set([

@@ -3,7 +3,7 @@ import { GatehouseError } from '../errors/gatehouse-error.js';
 import { readBody } from '../http/read-body.js';
 
 /**
- * Parameters a client may use to widen a VictoriaMetrics query (design §3), and its `trace`,
+ * Parameters a client may use to widen a VictoriaMetrics query (docs/enforcement.md), and its `trace`,
  * whose report counts the series each filter matched before the policy's filter: never forwarded.
  */
 const forbiddenParams = [

@@ -18,7 +18,7 @@ export interface DispatcherDeps {
 
 /**
  * Runs one request: route lookup, handler, error rendering in the route's format, and exactly
- * one request log line with a request id (design §6). Never lets an exception escape.
+ * one request log line with a request id (docs/configuration.md). Never lets an exception escape.
  */
 export function createDispatcher(deps: DispatcherDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {

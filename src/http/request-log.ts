@@ -16,12 +16,12 @@ export interface RequestOutcome {
   status: number;
   seconds: number;
   client: string;
-  /** Ids only (design §6): never a token, secret or Authorization value. */
+  /** Ids only (docs/configuration.md): never a token, secret or Authorization value. */
   facts: Record<string, string | number>;
   error: unknown;
 }
 
-/** The one request log line (design §6) and the request metrics, for every listener. */
+/** The one request log line (docs/configuration.md) and the request metrics, for every listener. */
 export function logRequest(deps: RequestLogDeps, outcome: RequestOutcome): void {
   const { error, route, status, seconds } = outcome;
   const code = error instanceof GatehouseError ? error.code : error ? 'INTERNAL' : undefined;

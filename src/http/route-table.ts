@@ -13,7 +13,7 @@ export interface RouteMatch {
 }
 
 /**
- * The one explicit table of what Gatehouse serves (design §3). Patterns are literal paths with
+ * The one explicit table of what Gatehouse serves (docs/enforcement.md). Patterns are literal paths with
  * `:name` segments; the first pattern that matches wins, so literal paths go before `:id` ones.
  */
 export class RouteTable {

@@ -65,7 +65,7 @@ export interface BootstrapResult {
 }
 
 /**
- * First start on an empty store (design §6): the org, an admin policy with an org realm and its
+ * First start on an empty store (docs/configuration.md): the org, an admin policy with an org realm and its
  * token, written once to <dataDir>/admin-token (mode 0600). Later starts only load the org.
  */
 export async function bootstrap(

@@ -31,7 +31,7 @@ import {
 type Db = Database.Database;
 
 /**
- * The embedded store: one SQLite file in WAL mode (design §5). better-sqlite3 is synchronous;
+ * The embedded store: one SQLite file in WAL mode (docs/configuration.md). better-sqlite3 is synchronous;
  * the async interface exists so that the PostgreSQL store can share it.
  */
 export class SqliteStore implements Store {

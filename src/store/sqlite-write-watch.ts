@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-/** How often other processes' commits are looked for (design §5: changes reach all within 1 s). */
+/** How often other processes' commits are looked for (docs/configuration.md: changes reach all within 1 s). */
 const externalCheckMs = 250;
 
 /**

@@ -42,7 +42,7 @@ export interface TokenFilter {
   now?: Date;
 }
 
-/** Token usage gathered in memory and written in one batch (design §5). */
+/** Token usage gathered in memory and written in one batch (docs/configuration.md). */
 export interface TokenUsage {
   tokenId: string;
   firstUsedAt: Date;
@@ -55,7 +55,7 @@ export interface StoreChange {
   id: string;
 }
 
-/** What every store (SQLite now, PostgreSQL later) offers; ids below 2^24 (design §1). */
+/** What every store (SQLite now, PostgreSQL later) offers; ids below 2^24 (docs/api.md). */
 export interface Store {
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -7,7 +7,7 @@ import { ContractProbe, emptyBodyFor } from './contract-probe.js';
 
 /**
  * Every answer of the management endpoints Gatehouse first served (stacks, instances, access
- * policies, tokens), checked against the published Grafana Cloud API document (design §1).
+ * policies, tokens), checked against the published Grafana Cloud API document (docs/api.md).
  */
 
 let gatehouse: TestGatehouse;

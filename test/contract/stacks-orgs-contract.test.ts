@@ -6,7 +6,7 @@ import { ContractProbe, emptyBodyFor } from './contract-probe.js';
 
 /**
  * The stack, instance, org, region and access-policy config endpoints beyond the first set,
- * checked against the published Grafana Cloud API document (design §1).
+ * checked against the published Grafana Cloud API document (docs/api.md).
  */
 
 let gatehouse: TestGatehouse;

@@ -22,7 +22,7 @@ import {
 import { promqlShapes, testPolicies, type TestPolicy } from './promql-shapes.js';
 
 /**
- * The acceptance test of the PromQL rewrite (design §4): FULL holds every series, FILTERED only
+ * The acceptance test of the PromQL rewrite (docs/enforcement.md): FULL holds every series, FILTERED only
  * those the policy shows (chosen by the test's own matcher). For every shape and policy, the
  * enforced query on FULL must answer exactly what the original query answers on FILTERED.
  */

@@ -7,7 +7,7 @@ import { startPrometheus, type PrometheusServer } from '../support/prometheus.js
 import { basicAuth, startTestGatehouse, type TestGatehouse } from '../support/test-gatehouse.js';
 
 /**
- * Differential enforcement through the whole gateway (design §4): every query shape is sent to
+ * Differential enforcement through the whole gateway (docs/enforcement.md): every query shape is sent to
  * Gatehouse with a token whose policy carries the test policy's selectors, in front of FULL (every
  * series), and the original query is sent straight to FILTERED (only the series the policy
  * shows, chosen by the test's own matcher). The answers must be equal.

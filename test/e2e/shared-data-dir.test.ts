@@ -7,7 +7,7 @@ import { basicAuth, startTestGatehouse, type TestGatehouse } from '../support/te
 
 /**
  * Two Gatehouse processes on one data directory (or the workers of one): a token revoked
- * through one is refused by the other within a second, not after a cache lifetime (design §5).
+ * through one is refused by the other within a second, not after a cache lifetime (docs/configuration.md).
  */
 const upstream = new FakeUpstream();
 let first: TestGatehouse;

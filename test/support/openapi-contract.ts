@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 
 /**
- * The published Grafana Cloud API document (design §1) as an executable contract: find the
+ * The published Grafana Cloud API document (docs/api.md) as an executable contract: find the
  * operation a request hits, then validate a response body against the schema the document
  * gives for that operation and status.
  */

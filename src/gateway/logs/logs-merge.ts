@@ -5,7 +5,7 @@ import {
 } from '../../query/logql/merge-log-streams.js';
 
 /**
- * How the answers of one read, run once per policy selector, become one answer (design §4: the
+ * How the answers of one read, run once per policy selector, become one answer (docs/enforcement.md: the
  * union of what each selector may see). Every merger takes the parsed JSON bodies of successful
  * answers and the request parameters.
  */

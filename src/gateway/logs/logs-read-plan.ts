@@ -47,7 +47,7 @@ export async function planLogsRead(
 }
 
 /**
- * Headers of any logs read: the client's minus credentials and tenancy (design §3), then the
+ * Headers of any logs read: the client's minus credentials and tenancy (docs/enforcement.md), then the
  * backend's tenancy and credentials, and in lbac `header` mode the label policy.
  */
 export function logsReadHeaders(

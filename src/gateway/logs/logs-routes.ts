@@ -24,7 +24,7 @@ import { logsPushHandler, otlpLogsHandler } from './logs-write-handler.js';
 
 const v1 = '/loki/api/v1';
 
-/** Loki's read API under Grafana Cloud's paths: path → how it is enforced (design §3, §4). */
+/** Loki's read API under Grafana Cloud's paths: path → how it is enforced (docs/enforcement.md, §4). */
 const readEndpoints: [string, LogsReadEndpoint][] = [
   [
     'query',

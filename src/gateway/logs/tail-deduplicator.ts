@@ -9,7 +9,7 @@ import type { DroppedEntry, TailMessage, TailStream } from './tail-message.js';
 const defaultCapacity = 50_000;
 
 /**
- * Joins the tails of several policy selectors into one (design §4: the union of what each
+ * Joins the tails of several policy selectors into one (docs/enforcement.md: the union of what each
  * selector may see). An entry that two selectors both match reaches Gatehouse once per upstream;
  * it is sent to the client once, identified as mergeLogStreams does by stream labels, timestamp
  * and line. Memory is bounded: only the most recent `capacity` entries are remembered, which

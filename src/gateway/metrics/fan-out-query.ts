@@ -10,7 +10,7 @@ interface MatrixData {
 
 /**
  * PromQL cannot OR range vectors, so a top-level range selector under several label selectors
- * runs once per selector and the matrices are merged here (design §4). Any failed run is the
+ * runs once per selector and the matrices are merged here (docs/enforcement.md). Any failed run is the
  * answer: a partial merge would silently lose series.
  */
 export async function fanOutQuery(

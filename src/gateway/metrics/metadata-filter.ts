@@ -8,7 +8,7 @@ type Metadata = Record<string, unknown[]>;
 
 /**
  * Metadata carries no labels, so it is filtered by name: only metric families that have at
- * least one series visible under the policy are kept (design §4). `limit` counts metrics, so it is
+ * least one series visible under the policy are kept (docs/enforcement.md). `limit` counts metrics, so it is
  * applied after filtering, not by the backend.
  */
 export async function filterMetadata(upstream: UpstreamClient, plan: ReadPlan): Promise<void> {

@@ -15,7 +15,7 @@ import { backendHeaders, rewriteScope } from '../backend-tenancy.js';
 import { metricsBackendFor, type MetricsBackend } from './metrics-backend.js';
 import { filterMetadata } from './metadata-filter.js';
 
-/** How a read endpoint is enforced (design §4). */
+/** How a read endpoint is enforced (docs/enforcement.md). */
 export type ReadKind = 'query' | 'exemplars' | 'match' | 'metadata' | 'passthrough';
 
 export interface ReadEndpoint {

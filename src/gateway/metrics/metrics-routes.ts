@@ -11,7 +11,7 @@ import { metricsWriteHandler } from './metrics-write-handler.js';
 /** Grafana Cloud's query prefix and Mimir's native one; both lead to the same backend API. */
 const readPrefixes = ['/api/prom/api/v1', '/prometheus/api/v1'] as const;
 
-/** The metrics read API: path below the prefix → how it is enforced (design §3, §4). */
+/** The metrics read API: path below the prefix → how it is enforced (docs/enforcement.md, §4). */
 const readEndpoints: [string, ReadEndpoint][] = [
   ['query', { upstreamPath: '/api/v1/query', kind: 'query', upstreamMethod: 'POST' }],
   ['query_range', { upstreamPath: '/api/v1/query_range', kind: 'query', upstreamMethod: 'POST' }],

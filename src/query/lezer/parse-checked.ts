@@ -6,7 +6,7 @@ import { firstErrorPosition } from './first-error-position.js';
 import { refuseLongQuery } from './query-length.js';
 
 /**
- * The checks every query goes through before its tree is read (design §4): not too long, no
+ * The checks every query goes through before its tree is read (docs/enforcement.md): not too long, no
  * text the backend would read differently, and a tree without any error node.
  */
 export function parseChecked(parser: LRParser, text: string, what: ParseWhat): Tree {

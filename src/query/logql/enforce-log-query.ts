@@ -20,7 +20,7 @@ export type EnforcedLogQuery =
 
 /**
  * Rewrites a LogQL query so its answer is Loki's answer over only the streams matching at least
- * one selector of `scope` (design §4). `scope` is non-empty; an unrestricted caller does not call
+ * one selector of `scope` (docs/enforcement.md). `scope` is non-empty; an unrestricted caller does not call
  * this. Throws QUERY_PARSE_ERROR for input that does not parse and QUERY_UNSUPPORTED for input
  * that cannot be enforced.
  */

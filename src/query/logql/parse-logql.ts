@@ -7,8 +7,8 @@ import type { LogqlExpr } from './logql-ast.js';
 import { LogqlSyntax } from './logql-syntax.js';
 
 /**
- * Parses LogQL into the typed tree. A tree with any lezer error node is rejected whole (design
- * §4): Gatehouse never rewrites a query it could not fully read.
+ * Parses LogQL into the typed tree. A tree with any lezer error node is rejected whole
+ * (docs/enforcement.md): Gatehouse never rewrites a query it could not fully read.
  */
 export function parseLogql(text: string, what: ParseWhat): LogqlExpr {
   const tree = parseChecked(parser, text, what);

@@ -17,7 +17,7 @@ export type EnforcedQuery =
 
 /**
  * Rewrites a PromQL query so its answer is Prometheus's answer over only the series matching at
- * least one selector of `scope` (design §4). `scope` is non-empty; an unrestricted caller does
+ * least one selector of `scope` (docs/enforcement.md). `scope` is non-empty; an unrestricted caller does
  * not call this. Throws QUERY_PARSE_ERROR for input that does not parse and QUERY_UNSUPPORTED for
  * input that cannot be enforced.
  */

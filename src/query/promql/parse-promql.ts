@@ -7,7 +7,7 @@ import type { PromqlExpr } from './promql-ast.js';
 
 /**
  * Parses PromQL into the typed tree. A tree with any lezer error node is rejected whole
- * (design §4): Gatehouse never rewrites a query it could not fully read.
+ * (docs/enforcement.md): Gatehouse never rewrites a query it could not fully read.
  */
 export function parsePromql(text: string, what: ParseWhat): PromqlExpr {
   const tree = parseChecked(parser, text, what);
