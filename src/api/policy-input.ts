@@ -129,8 +129,8 @@ function checkSelector(selector: string, field: string): void {
 function checkRegex(matcher: LabelMatcher): void {
   if (matcher.op !== '=~' && matcher.op !== '!~') return;
 
-  // RE2 has no lookaround and no backreferences; its leading flag groups are not JavaScript's.
-  if (/\(\?[=!<]|\\[1-9]/.test(matcher.value))
+  // RE2 has no lookaround and no backreferences; Go's regexp also refuses \C and \Z.
+  if (/\(\?[=!<]|\\[1-9]|\\[CZ]/.test(matcher.value))
     throw new Error(
       `regex of ${matcher.name} uses lookaround or a backreference (RE2 has neither)`,
     );

@@ -62,6 +62,10 @@ export class DataAuthorizer {
     if (!target)
       throw new GatehouseError('INSTANCE_UNKNOWN', { instanceId: credentials.user.slice(0, 32) });
 
+    // The service of another stack's instance is not the caller's business: unknown to them.
+    if (target.service !== service && !principal.policy.coversStack(target.stack))
+      throw new GatehouseError('INSTANCE_UNKNOWN', { instanceId: credentials.user.slice(0, 32) });
+
     if (target.service !== service) {
       throw new GatehouseError('INSTANCE_WRONG_SERVICE', {
         instanceId: credentials.user,

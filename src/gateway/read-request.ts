@@ -27,3 +27,18 @@ export function labelNameParam(context: RequestContext): string {
 
   return name;
 }
+
+/** Go backends stop reading a form past 10 MiB, silently; what Gatehouse sends stays below. */
+export const maxForwardedFormBytes = 8 * 1024 * 1024;
+
+/** The form body of a forwarded read, refused rather than sent when the backend would drop it. */
+export function forwardedForm(params: URLSearchParams): string {
+  const body = params.toString();
+  if (body.length > maxForwardedFormBytes) {
+    throw new GatehouseError('QUERY_UNSUPPORTED', {
+      reason: `the rewritten request would be ${body.length} bytes; at most ${maxForwardedFormBytes}`,
+    });
+  }
+
+  return body;
+}

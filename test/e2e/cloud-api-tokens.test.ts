@@ -315,6 +315,51 @@ describe('oversized read forms', () => {
   });
 });
 
+describe('selector parameters', () => {
+  it('regression: refuses a thousand match[] before multiplying them by the policy', async () => {
+    const { token } = await gatehouse.api.grant({
+      name: 'many-match',
+      scopes: ['metrics:read'],
+      stackId,
+      selectors: ['{namespace="a"}', '{job="b", x="1"}'],
+    });
+    const before = upstream.requests.length;
+    const form = Array.from({ length: 1000 }, (_, i) => `match[]={a="${i}"}`).join('&');
+    const started = Date.now();
+    const answer = await fetch(`${gatehouse.url}/api/prom/api/v1/labels`, {
+      method: 'POST',
+      headers: {
+        authorization: basicAuth(promId, token),
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: form,
+    });
+
+    expect(answer.status).toBe(400);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(upstream.requests.length).toBe(before);
+  });
+});
+
+describe('instance ids of other stacks', () => {
+  it('answers an instance of an uncovered stack for another service as unknown', async () => {
+    const other = await gatehouse.api.createStack('otherservice');
+    const otherLogs = (await gatehouse.api.instance('otherservice')).hlInstanceId;
+    const { token } = await gatehouse.api.grant({
+      name: 'mine-only',
+      scopes: ['metrics:read'],
+      stackId,
+    });
+    const answer = await fetch(`${gatehouse.url}/api/prom/api/v1/query?query=up`, {
+      headers: { authorization: basicAuth(otherLogs, token) },
+    });
+
+    expect(other.id).not.toBe(stackId);
+    expect(answer.status).toBe(401);
+    expect(await answer.text()).toMatch(/unknown instance id/);
+  });
+});
+
 describe('token usage', () => {
   it('records firstUsedAt and lastUsedAt in a batch after use, not on the request', async () => {
     const policy = await gatehouse.api.createPolicy({

@@ -3,7 +3,7 @@ import type { Config } from '../../config/config.js';
 import type { RequestContext } from '../../http/route.js';
 import type { Selector } from '../../model/label-matcher.js';
 import { backendHeaders, rewriteScope } from '../backend-tenancy.js';
-import { readHeaders } from '../read-request.js';
+import { forwardedForm, readHeaders } from '../read-request.js';
 import { labelPolicyHeaderValues } from '../label-policy-transport.js';
 import { readParams } from '../read-params.js';
 import type { UpstreamRequest } from '../upstream-client.js';
@@ -39,7 +39,7 @@ export async function planLogsRead(
           url,
           method,
           headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-          body: outgoing.toString(),
+          body: forwardedForm(outgoing),
           timeoutMs,
         };
 

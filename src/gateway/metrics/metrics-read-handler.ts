@@ -5,7 +5,7 @@ import type { Handler, RequestContext } from '../../http/route.js';
 import type { Selector } from '../../model/label-matcher.js';
 import { enforceMatchers } from '../../query/promql/enforce-matchers.js';
 import { authorizeData } from '../data-access.js';
-import { labelNameParam, readHeaders } from '../read-request.js';
+import { forwardedForm, labelNameParam, readHeaders } from '../read-request.js';
 import { labelPolicyHeaderValues, vmExtraFilters } from '../label-policy-transport.js';
 import { readParams, setOnly } from '../read-params.js';
 import type { UpstreamClient, UpstreamRequest } from '../upstream-client.js';
@@ -117,7 +117,7 @@ async function planRead(
       url,
       method: 'POST',
       headers: formHeaders,
-      body: outgoing.toString(),
+      body: forwardedForm(outgoing),
       timeoutMs,
     };
   };
