@@ -58,7 +58,9 @@ function checkSelectorParams(params: URLSearchParams): void {
 
   throw new GatehouseError('PARAM_INVALID', {
     param: 'match[]',
-    reason: `${selectors.length} selectors of ${bytes} characters; at most ${maxSelectorParams} and ${maxSelectorParamBytes}`,
+    reason:
+      `${selectors.length} selectors of ${bytes} characters; ` +
+      `at most ${maxSelectorParams} selectors and ${maxSelectorParamBytes} characters`,
   });
 }
 
