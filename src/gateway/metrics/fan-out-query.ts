@@ -18,14 +18,7 @@ export async function fanOutQuery(
   plan: ReadPlan,
   queries: string[],
 ): Promise<void> {
-  const answers = await Promise.all(
-    queries.map((query) => {
-      const params = new URLSearchParams(plan.params);
-      params.set('query', query);
-      return upstream.json(plan.request(params));
-    }),
-  );
-
+  const answers = await runEach(upstream, plan, queries);
   const failed = answers.find((answer) => !isSuccess(answer.body) || answer.status !== 200);
   if (failed) return sendJson(plan, failed.status, failed.raw);
 
@@ -55,14 +48,7 @@ export async function fanOutExemplars(
   plan: ReadPlan,
   queries: string[],
 ): Promise<void> {
-  const answers = await Promise.all(
-    queries.map((query) => {
-      const params = new URLSearchParams(plan.params);
-      params.set('query', query);
-      return upstream.json(plan.request(params));
-    }),
-  );
-
+  const answers = await runEach(upstream, plan, queries);
   const failed = answers.find((answer) => !isSuccess(answer.body) || answer.status !== 200);
   if (failed) return sendJson(plan, failed.status, failed.raw);
 
@@ -78,6 +64,17 @@ export async function fanOutExemplars(
     });
 
   sendJson(plan, 200, JSON.stringify({ status: 'success', data: result }));
+}
+
+/** One upstream request per query, the other parameters as the client sent them. */
+function runEach(upstream: UpstreamClient, plan: ReadPlan, queries: string[]) {
+  return Promise.all(
+    queries.map((query) => {
+      const params = new URLSearchParams(plan.params);
+      params.set('query', query);
+      return upstream.json(plan.request(params));
+    }),
+  );
 }
 
 export function sendJson(plan: ReadPlan, status: number, body: string): void {

@@ -1,3 +1,4 @@
+import type { VectorMatching } from '../promql/promql-ast.js';
 import type { LabelMatcher } from '../../model/label-matcher.js';
 
 /**
@@ -202,11 +203,8 @@ export const binaryOps = [
 
 export type BinaryOp = (typeof binaryOps)[number];
 
-export interface VectorMatching {
-  card: 'on' | 'ignoring';
-  labels: string[];
-  group?: { side: 'left' | 'right'; labels: string[] };
-}
+/** `on`/`ignoring` and `group_left`/`group_right` read as in PromQL. */
+export type { VectorMatching } from '../promql/promql-ast.js';
 
 export interface BinaryExpr {
   kind: 'binary';
